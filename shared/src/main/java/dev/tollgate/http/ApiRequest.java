@@ -1,0 +1,163 @@
+package dev.tollgate.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.TollgateException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** An API Gateway HTTP API (payload v2) request, decoded once, with typed accessors that fail with clear errors. */
+public final class ApiRequest {
+    /** Largest request body accepted (SPEC §9.4). */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final String requestId;
+    private final String method;
+    private final String path;
+    private final String routeKey;
+    private final Map<String, String> headers;
+    private final Map<String, String> pathParameters;
+    private final Map<String, String> query;
+    private final String body;
+    private final boolean iamAuthorized;
+    private JsonNode parsedBody;
+
+    private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
+                       Map<String, String> pathParameters, Map<String, String> query, String body, boolean iamAuthorized) {
+        this.requestId = requestId;
+        this.method = method;
+        this.path = path;
+        this.routeKey = routeKey;
+        this.headers = headers;
+        this.pathParameters = pathParameters;
+        this.query = query;
+        this.body = body;
+        this.iamAuthorized = iamAuthorized;
+    }
+
+    public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId) {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        String method = http != null && http.getMethod() != null ? http.getMethod().toUpperCase(Locale.ROOT) : "GET";
+        String path = event.getRawPath() != null ? event.getRawPath() : (http != null ? http.getPath() : "/");
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (event.getHeaders() != null) {
+            headers.putAll(event.getHeaders());
+        }
+        String body = decodeBody(event.getBody(), event.getIsBase64Encoded());
+        boolean iam = event.getRequestContext() != null && event.getRequestContext().getAuthorizer() != null
+                && event.getRequestContext().getAuthorizer().getIam() != null;
+        return new ApiRequest(requestId, method, path, event.getRouteKey() == null ? "$default" : event.getRouteKey(), headers,
+                event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
+                event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
+                body, iam);
+    }
+
+    private static String decodeBody(String raw, boolean base64) {
+        if (raw == null || raw.isEmpty()) {
+            return "";
+        }
+        // Checked before decoding so a huge body costs nothing more than its length.
+        if ((base64 ? (long) raw.length() * 3 / 4 : raw.length()) > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        String decoded = base64 ? new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8) : raw;
+        if (decoded.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return decoded;
+    }
+
+    private static TollgateException tooLarge() {
+        return new TollgateException(ErrorCode.PAYLOAD_TOO_LARGE,
+                "Request body exceeds the 1 MiB limit", Map.of("limit_bytes", MAX_BODY_BYTES));
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String routeKey() {
+        return routeKey;
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name)).filter(v -> !v.isBlank());
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null || value.isBlank()) {
+            throw TollgateException.notFound("Resource");
+        }
+        return value;
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty());
+    }
+
+    public String body() {
+        return body;
+    }
+
+    /** True when API Gateway authorized the caller with SigV4 (the admin routes' AWS_IAM authorizer). */
+    public boolean iamAuthorized() {
+        return iamAuthorized;
+    }
+
+    /**
+     * The body as a JSON object. Missing body, a non-JSON content type, malformed JSON or a non-object each get
+     * their own error; the message gives the position of a syntax error but never echoes the body.
+     */
+    public JsonNode jsonBody() {
+        if (parsedBody != null) {
+            return parsedBody;
+        }
+        header("content-type").ifPresent(type -> {
+            String lower = type.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("application/json") && !lower.contains("+json")) {
+                throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "Send the request body as JSON with 'Content-Type: application/json'");
+            }
+        });
+        if (body.isBlank()) {
+            throw new TollgateException(ErrorCode.INVALID_JSON, "Request body is empty; a JSON object is required");
+        }
+        JsonNode node;
+        try {
+            node = Json.read(body);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            throw new TollgateException(ErrorCode.INVALID_JSON, "Request body is not valid JSON" + where);
+        }
+        if (node == null || !node.isObject()) {
+            throw new TollgateException(ErrorCode.INVALID_JSON, "Request body must be a JSON object");
+        }
+        parsedBody = node;
+        return node;
+    }
+
+    /** The body as a JSON object, or an empty object when there is no body (for routes whose body is optional). */
+    public JsonNode jsonBodyOrEmpty() {
+        return body.isBlank() ? Json.object() : jsonBody();
+    }
+}

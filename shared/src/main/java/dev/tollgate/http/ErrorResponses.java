@@ -1,0 +1,34 @@
+package dev.tollgate.http;
+
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.TollgateException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one place where failures become HTTP: {@code {"error": {"code", "message", "request_id", ...details}}}. */
+public final class ErrorResponses {
+    private ErrorResponses() {
+    }
+
+    public static ApiResponse from(TollgateException e, String requestId) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", e.code().code());
+        error.put("message", e.getMessage());
+        error.put("request_id", requestId);
+        e.details().forEach(error::putIfAbsent);
+        ApiResponse response = ApiResponse.json(e.status(), Map.of("error", error));
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+            response = response.withHeader("WWW-Authenticate", "Bearer realm=\"tollgate\"");
+        }
+        for (Map.Entry<String, String> header : e.headers().entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
+    }
+
+    public static ApiResponse internal(String requestId) {
+        return from(new TollgateException(ErrorCode.INTERNAL_ERROR,
+                "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
+                        + "or contact support with the request id"), requestId);
+    }
+}
