@@ -5,11 +5,13 @@ import java.time.Instant;
 
 /**
  * Type-prefixed identifiers ({@code acct_}, {@code key_}, {@code req_}, ...). The body starts with the creation
- * time in milliseconds (base62, fixed width) so ids sort by time, followed by 80 random bits.
+ * time in microseconds (base62, fixed width; strictly increasing within a process) so ids sort by time, followed
+ * by 83 random bits.
  */
 public final class Ids {
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.concurrent.atomic.AtomicLong LAST_MICROS = new java.util.concurrent.atomic.AtomicLong();
 
     private Ids() {
     }
@@ -19,8 +21,12 @@ public final class Ids {
     }
 
     public static String newId(String prefix, Instant at) {
-        StringBuilder sb = new StringBuilder(prefix.length() + 1 + 8 + 14).append(prefix).append('_');
-        appendBase62(sb, at.toEpochMilli(), 8);
+        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+        long monotonic = LAST_MICROS.updateAndGet(last -> Math.max(last + 1, micros));
+        // Ids for a moment far in the past (tests) keep their own time instead of the monotonic clock.
+        long stamp = micros < monotonic - 1_000_000L ? micros : monotonic;
+        StringBuilder sb = new StringBuilder(prefix.length() + 1 + 10 + 14).append(prefix).append('_');
+        appendBase62(sb, stamp, 10);
         for (int i = 0; i < 14; i++) {
             sb.append(ALPHABET.charAt(RANDOM.nextInt(62)));
         }

@@ -25,11 +25,11 @@ public final class ApiRequest {
     private final Map<String, String> pathParameters;
     private final Map<String, String> query;
     private final String body;
-    private final boolean iamAuthorized;
+    private final String iamCaller;
     private JsonNode parsedBody;
 
     private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
-                       Map<String, String> pathParameters, Map<String, String> query, String body, boolean iamAuthorized) {
+                       Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller) {
         this.requestId = requestId;
         this.method = method;
         this.path = path;
@@ -38,7 +38,7 @@ public final class ApiRequest {
         this.pathParameters = pathParameters;
         this.query = query;
         this.body = body;
-        this.iamAuthorized = iamAuthorized;
+        this.iamCaller = iamCaller;
     }
 
     public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId) {
@@ -50,8 +50,10 @@ public final class ApiRequest {
             headers.putAll(event.getHeaders());
         }
         String body = decodeBody(event.getBody(), event.getIsBase64Encoded());
-        boolean iam = event.getRequestContext() != null && event.getRequestContext().getAuthorizer() != null
-                && event.getRequestContext().getAuthorizer().getIam() != null;
+        var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        String iam = authorizer == null || authorizer.getIam() == null ? null
+                : String.valueOf(authorizer.getIam().getUserArn() != null ? authorizer.getIam().getUserArn()
+                        : authorizer.getIam().getCallerId());
         return new ApiRequest(requestId, method, path, event.getRouteKey() == null ? "$default" : event.getRouteKey(), headers,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
                 event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
@@ -118,9 +120,9 @@ public final class ApiRequest {
         return body;
     }
 
-    /** True when API Gateway authorized the caller with SigV4 (the admin routes' AWS_IAM authorizer). */
-    public boolean iamAuthorized() {
-        return iamAuthorized;
+    /** The IAM principal API Gateway authorized with SigV4 (admin routes' AWS_IAM authorizer), if any. */
+    public Optional<String> iamCaller() {
+        return Optional.ofNullable(iamCaller);
     }
 
     /**

@@ -1,0 +1,174 @@
+package dev.tollgate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tollgate.auth.ApiKeyTokens;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./tollgate local}: runs Tollgate on this machine with no cloud and no Docker, seeds a demo account and prints
+ * how to call it. The same values go to {@code .tollgate/local.json} for scripts.
+ */
+public final class LocalRunner {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LocalRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Flags flags;
+        try {
+            flags = Flags.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tollgate local: " + e.getMessage());
+            System.err.println(Flags.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (flags.help) {
+            System.out.println(Flags.USAGE);
+            return;
+        }
+        Path root = Path.of(System.getProperty("tollgate.repo.root", ".")).toAbsolutePath().normalize();
+        Path stateFile = root.resolve(".tollgate/local.json");
+        Optional<JsonNode> previous = flags.dataDir == null ? Optional.empty() : readState(stateFile);
+
+        Map<String, String> env = new HashMap<>(passThroughEnvironment());
+        previous.map(p -> p.path("admin_token").asText(null)).ifPresent(t -> env.put("TOLLGATE_ADMIN_TOKEN", t));
+
+        PrintStream out = System.out;
+        out.println("Starting Tollgate locally (DynamoDB Local in-process" + (flags.dataDir == null ? ", in memory" : ", data in " + flags.dataDir) + ") ...");
+        long started = System.nanoTime();
+        LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(root)
+                .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env)
+                .withRequestLog(flags.quiet ? line -> { } : out::println));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping Tollgate ...");
+            tollgate.close();
+            stopped.countDown();
+        }, "tollgate-shutdown"));
+
+        LocalTollgate.Demo demo = reuseDemo(tollgate, previous).orElseGet(tollgate::seedDemo);
+        writeState(stateFile, tollgate, demo);
+
+        String base = tollgate.baseUrl().toString().replaceAll("/$", "");
+        out.printf("%nTollgate is running (%d ms): functions %s%n%n", (System.nanoTime() - started) / 1_000_000,
+                String.join(", ", tollgate.mountedFunctions()));
+        out.println("  Base URL     " + base);
+        out.println("  Demo account " + demo.accountId() + " (plan pro, 100 credits)");
+        out.println("  Demo API key " + demo.apiKey());
+        out.println("  Admin token  " + tollgate.adminToken());
+        out.println("  Saved to     " + root.relativize(stateFile));
+        out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
+        out.println("  ./tollgate admin accounts get " + demo.accountId());
+        out.println("\nPress Ctrl-C to stop.\n");
+        stopped.await();
+    }
+
+    /** With a persistent data dir, keep the demo account and key of the previous run if they still work. */
+    private static Optional<LocalTollgate.Demo> reuseDemo(LocalTollgate tollgate, Optional<JsonNode> previous) {
+        return previous.flatMap(p -> {
+            String accountId = p.path("account_id").asText("");
+            String apiKey = p.path("api_key").asText("");
+            boolean keyWorks = ApiKeyTokens.isWellFormed(apiKey) && tollgate.services().apiKeyStore()
+                    .findByHash(ApiKeyTokens.hash(apiKey)).filter(k -> !k.revoked() && k.accountId().equals(accountId))
+                    .isPresent();
+            return keyWorks ? Optional.of(new LocalTollgate.Demo(accountId, apiKey)) : Optional.empty();
+        });
+    }
+
+    private static Map<String, String> passThroughEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("TOLLGATE_") || name.startsWith("AWS_ENDPOINT_URL_KMS") || name.equals("AWS_ENDPOINT_URL")
+                    || name.equals("AWS_ACCESS_KEY_ID") || name.equals("AWS_SECRET_ACCESS_KEY") || name.equals("AWS_REGION")) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
+    private static Optional<JsonNode> readState(Path file) {
+        try {
+            return Files.exists(file) ? Optional.of(JSON.readTree(file.toFile())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeState(Path file, LocalTollgate tollgate, LocalTollgate.Demo demo) throws IOException {
+        Files.createDirectories(file.getParent());
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("base_url", tollgate.baseUrl().toString().replaceAll("/$", ""));
+        state.put("api_key", demo.apiKey());
+        state.put("admin_token", tollgate.adminToken());
+        state.put("account_id", demo.accountId());
+        Path tmp = file.resolveSibling("local.json.tmp");
+        Files.writeString(tmp, JSON.writeValueAsString(state));
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file stays with default permissions.
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static final class Flags {
+        static final String USAGE = """
+                usage: ./tollgate local [--port N] [--data-dir DIR] [--quiet]
+                  --port N        HTTP port (default 8787; 0 picks a free one)
+                  --data-dir DIR  keep DynamoDB data in DIR across restarts (default: in memory)
+                  --quiet         do not log one line per request
+                environment: TOLLGATE_UPSTREAM_<ID>_URL, TOLLGATE_PLATFORM_KEY_<ID>, TOLLGATE_MASTER_KEY,
+                             AWS_ENDPOINT_URL (use moto/LocalStack KMS instead of the local keyring)""";
+
+        int port = 8787;
+        Path dataDir;
+        boolean quiet;
+        boolean help;
+
+        static Flags parse(String[] args) {
+            Flags flags = new Flags();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port" -> flags.port = parsePort(value(args, ++i, "--port"));
+                    case "--data-dir" -> flags.dataDir = Path.of(value(args, ++i, "--data-dir")).toAbsolutePath();
+                    case "--quiet" -> flags.quiet = true;
+                    case "-h", "--help" -> flags.help = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return flags;
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int parsePort(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--port must be a number between 0 and 65535");
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tollgate.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tollgate.app.Services;
+import dev.tollgate.config.Config;
+import dev.tollgate.domain.Account;
+import dev.tollgate.domain.Credits;
+import dev.tollgate.domain.Plan;
+import dev.tollgate.testkit.FunctionSpec;
+import dev.tollgate.testkit.LocalApiGateway;
+import dev.tollgate.testkit.LocalDynamo;
+import dev.tollgate.testkit.SamTemplate;
+import dev.tollgate.testkit.TableSpec;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Consumer;
+
+/**
+ * The whole product in one process: DynamoDB Local, tables created from template.yaml, and an HTTP API emulator
+ * that routes each request (route table also from template.yaml) to the very handler class Lambda would run,
+ * built with the same {@link Services} wiring from a local configuration.
+ */
+public final class LocalTollgate implements AutoCloseable {
+    private final LocalDynamo dynamo;
+    private final LocalApiGateway gateway;
+    private final Services services;
+    private final Config config;
+    private final List<String> mountedFunctions;
+
+    /** What to start; see {@link LocalRunner} for the command-line flags that fill it. */
+    public record Options(Path repoRoot, String host, int port, Path dataDir, Map<String, String> environment,
+                          Consumer<String> requestLog) {
+        public static Options defaults(Path repoRoot) {
+            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { });
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(repoRoot, host, port, dir, environment, requestLog);
+        }
+
+        public Options withEnvironment(Map<String, String> env) {
+            return new Options(repoRoot, host, port, dataDir, env, requestLog);
+        }
+
+        public Options withRequestLog(Consumer<String> log) {
+            return new Options(repoRoot, host, port, dataDir, environment, log);
+        }
+    }
+
+    /** The seeded demo account and its credentials. */
+    public record Demo(String accountId, String apiKey) {
+    }
+
+    private LocalTollgate(LocalDynamo dynamo, LocalApiGateway gateway, Services services, Config config,
+                          List<String> mountedFunctions) {
+        this.dynamo = dynamo;
+        this.gateway = gateway;
+        this.services = services;
+        this.config = config;
+        this.mountedFunctions = mountedFunctions;
+    }
+
+    public static LocalTollgate start(Options options) {
+        SamTemplate template = SamTemplate.load(options.repoRoot().resolve("template.yaml"));
+        LocalDynamo dynamo = LocalDynamo.start(0, options.dataDir());
+        try {
+            Map<String, String> tableNames = new HashMap<>();
+            for (TableSpec table : template.tables()) {
+                tableNames.put(table.logicalId(), "tollgate-local-" + table.logicalId());
+            }
+            dynamo.createTables(template, tableNames::get);
+            Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), options.environment()));
+            Services services = Services.create(config);
+
+            Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();
+            List<FunctionSpec> mounted = new java.util.ArrayList<>();
+            for (FunctionSpec function : template.functions()) {
+                RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = instantiate(function, services);
+                if (handler == null || function.routes().isEmpty()) {
+                    continue;
+                }
+                String name = function.logicalId();
+                invokers.put(name, event -> handler.handleRequest(event, new LocalContext(name)));
+                mounted.add(function);
+            }
+            LocalApiGateway gateway = LocalApiGateway.start(mounted, invokers, options.host(), options.port(),
+                    options.requestLog());
+            return new LocalTollgate(dynamo, gateway, services, config,
+                    mounted.stream().map(FunctionSpec::logicalId).toList());
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The functions' environment as template.yaml sets it, with local table names, DynamoDB Local's endpoint, the
+     * local admin token mode, test-mode API keys and private upstreams allowed (a laptop's own Ollama), then
+     * whatever the caller overrides.
+     */
+    static Map<String, String> configuration(SamTemplate template, Map<String, String> tableNames, URI dynamoEndpoint,
+                                             Map<String, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>();
+        template.globalEnvironment().forEach((name, value) -> env.put(name, tableNames.getOrDefault(value, value)));
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+        env.put("TOLLGATE_STAGE", "local");
+        env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
+        env.put("TOLLGATE_ADMIN_AUTH", "token");
+        env.put("TOLLGATE_ADMIN_TOKEN", "tga_" + HexFormat.of().formatHex(randomBytes(24)));
+        env.put("TOLLGATE_KMS_MODE", "local");
+        env.put("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true");
+        env.remove("TOLLGATE_KMS_KEY_ID");
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.putAll(overrides);
+        return env;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(FunctionSpec function,
+                                                                                               Services services) {
+        try {
+            Class<?> type = Class.forName(function.handlerClass());
+            return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
+                    type.getConstructor(Services.class).newInstance(services);
+        } catch (ClassNotFoundException e) {
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build handler " + function.handlerClass()
+                    + ": it needs a public constructor taking Services", e);
+        }
+    }
+
+    /** Creates the demo person: plan pro, 100 credits, one API key. */
+    public Demo seedDemo() {
+        var accounts = services.accountService();
+        Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "Demo person", "local-runner");
+        accounts.topUp(account.id(), 100 * Credits.MICROS_PER_CREDIT, "seed-demo-" + account.id(), "local-runner");
+        var key = accounts.issueApiKey(account.id(), "demo", "local-runner");
+        return new Demo(account.id(), key.token());
+    }
+
+    public URI baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    public String adminToken() {
+        return config.require("TOLLGATE_ADMIN_TOKEN");
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public URI dynamoEndpoint() {
+        return dynamo.endpoint();
+    }
+
+    public List<String> mountedFunctions() {
+        return mountedFunctions;
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            dynamo.close();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.testkit.RepoRoot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quick start as a new user runs it: the whole product in one process over real HTTP, the seeded demo account,
+ * the operator CLI, and the error envelope on bad input.
+ */
+class LocalRunnerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalTollgate tollgate;
+    private static LocalTollgate.Demo demo;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find()));
+        demo = tollgate.seedDemo();
+        base = tollgate.baseUrl().toString().replaceAll("/$", "");
+    }
+
+    @AfterAll
+    static void stop() {
+        tollgate.close();
+    }
+
+    record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    }
+
+    private static Reply call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = response.body().isBlank() ? null : JSON.readTree(response.body());
+        return new Reply(response.statusCode(), json, response);
+    }
+
+    private static JsonNode cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--endpoint", base, "--admin-token", tollgate.adminToken(), "--json"));
+        all.addAll(List.of(args));
+        int code = new AdminCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(all.toArray(String[]::new));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, "CLI failed: " + text + err.toString(StandardCharsets.UTF_8));
+        try {
+            return text.isBlank() ? null : JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    private static void assertError(Reply reply, int status, String code) {
+        assertEquals(status, reply.status(), String.valueOf(reply.body()));
+        assertEquals(code, reply.body().path("error").path("code").asText(), String.valueOf(reply.body()));
+        assertTrue(reply.body().path("error").path("message").asText().length() > 10);
+        assertTrue(reply.body().path("error").path("request_id").asText().startsWith("req_"));
+    }
+
+    @Test
+    void theDemoKeySeesOneHundredCreditsOnAProAccount() throws Exception {
+        Reply reply = call("GET", "/api/v1/key", demo.apiKey(), null);
+        assertEquals(200, reply.status());
+        assertEquals(demo.accountId(), reply.body().path("account_id").asText());
+        assertEquals("pro", reply.body().path("plan").asText());
+        assertEquals("100", reply.body().path("credits_remaining").asText());
+        assertEquals(0, reply.body().path("credits_held").asInt());
+        assertTrue(reply.body().path("key_id").asText().startsWith("key_"));
+        assertTrue(reply.body().path("byok_providers").isArray());
+        List<String> credit = new ArrayList<>();
+        reply.body().path("credit_providers").forEach(p -> credit.add(p.asText()));
+        assertTrue(credit.containsAll(List.of("tavily", "resend", "firecrawl", "exa", "browserbase")), credit.toString());
+        assertTrue(!credit.contains("context7") && !credit.contains("ollama"), credit.toString());
+    }
+
+    @Test
+    void anAccountCreatedAndToppedUpWithTheCliShowsItsBalanceAndARevokedKeyStopsWorking() throws Exception {
+        JsonNode account = cli("accounts", "create", "--plan", "pro", "--name", "Ada");
+        String accountId = account.path("account_id").asText();
+        assertTrue(accountId.startsWith("acct_"));
+        JsonNode key = cli("api-keys", "issue", accountId, "--name", "laptop");
+        String token = key.path("api_key").asText();
+        assertTrue(token.startsWith("tg_test_"));
+
+        JsonNode first = cli("topup", accountId, "25.5", "--reference", "inv_123");
+        JsonNode again = cli("topup", accountId, "25.5", "--reference", "inv_123");
+        assertEquals(first.path("ledger_entry_id").asText(), again.path("ledger_entry_id").asText());
+        assertTrue(again.path("replayed").asBoolean());
+
+        Reply info = call("GET", "/api/v1/key", token, null);
+        assertEquals(200, info.status());
+        assertEquals("25.5", info.body().path("credits_remaining").asText());
+        assertEquals("25.5", cli("accounts", "get", accountId).path("credits_remaining").asText());
+
+        cli("api-keys", "revoke", key.path("key_id").asText());
+        Reply revoked = call("GET", "/api/v1/key", token, null);
+        assertError(revoked, 401, "unauthorized");
+        assertTrue(revoked.raw().headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    }
+
+    @Test
+    void badInputGetsTheErrorEnvelopeOnEveryKindOfRoute() throws Exception {
+        String admin = tollgate.adminToken();
+        assertError(call("GET", "/api/v1/key", null, null), 401, "unauthorized");
+        assertError(call("GET", "/api/v1/key", "tg_test_nope", null), 401, "unauthorized");
+        assertError(call("GET", "/api/v1/nothing-here", demo.apiKey(), null), 404, "not_found");
+        assertError(call("DELETE", "/api/v1/key", demo.apiKey(), null), 405, "method_not_allowed");
+        assertError(call("POST", "/admin/v1/accounts", null, "{}"), 401, "unauthorized");
+        assertError(call("POST", "/admin/v1/accounts", demo.apiKey(), "{}"), 401, "unauthorized");
+        assertError(call("POST", "/admin/v1/accounts", admin, "{\"plan\": "), 400, "invalid_json");
+        assertError(call("POST", "/admin/v1/accounts", admin, "{\"plan\": \"platinum\"}"), 400, "validation_failed");
+        assertError(call("POST", "/admin/v1/accounts", admin, "{\"name\": \"" + "x".repeat(1024 * 1024) + "\"}"), 413, "payload_too_large");
+        assertError(call("GET", "/admin/v1/accounts/acct_doesnotexist", admin, null), 404, "not_found");
+        assertError(call("POST", "/admin/v1/accounts/" + demo.accountId() + "/topups", admin, "{\"credits\": 1.0000001, \"reference\": \"r\"}"), 400, "validation_failed");
+        assertError(call("POST", "/admin/v1/accounts/" + demo.accountId() + "/topups", admin, "{\"credits\": -5, \"reference\": \"r\"}"), 400, "validation_failed");
+        assertError(call("POST", "/admin/v1/accounts/" + demo.accountId() + "/topups", admin, "{\"credits\": 5}"), 400, "validation_failed");
+        assertError(call("POST", "/admin/v1/accounts/" + demo.accountId() + "/adjustments", admin, "{\"credits\": -500, \"reason\": \"too much\"}"), 402, "insufficient_credits");
+        assertError(call("DELETE", "/admin/v1/api-keys/key_unknown", admin, null), 404, "not_found");
+        // Nothing above moved money.
+        assertEquals("100", call("GET", "/api/v1/key", demo.apiKey(), null).body().path("credits_remaining").asText());
+    }
+
+    @Test
+    void aSuspendedAccountIsRefusedOnCustomerRoutesUntilReactivated() throws Exception {
+        String accountId = cli("accounts", "create", "--plan", "free").path("account_id").asText();
+        String token = cli("api-keys", "issue", accountId).path("api_key").asText();
+        cli("accounts", "suspend", accountId);
+        assertError(call("GET", "/api/v1/key", token, null), 403, "account_suspended");
+        cli("accounts", "activate", accountId);
+        assertEquals(200, call("GET", "/api/v1/key", token, null).status());
+        assertEquals("team", cli("accounts", "set-plan", accountId, "team").path("plan").asText());
+    }
+}

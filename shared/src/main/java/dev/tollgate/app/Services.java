@@ -1,0 +1,167 @@
+package dev.tollgate.app;
+
+import dev.tollgate.account.AccountService;
+import dev.tollgate.account.AccountStore;
+import dev.tollgate.account.KeyInfoService;
+import dev.tollgate.audit.AuditTrail;
+import dev.tollgate.auth.ApiKeyStore;
+import dev.tollgate.auth.Authenticator;
+import dev.tollgate.billing.CreditLedger;
+import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.config.Config;
+import dev.tollgate.store.AwsClients;
+import dev.tollgate.store.DynamoAccountStore;
+import dev.tollgate.store.DynamoApiKeyStore;
+import dev.tollgate.store.DynamoCreditLedger;
+import dev.tollgate.store.Tables;
+import java.time.Clock;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Wiring for one container: builds each client and service on first use and keeps it, so a function only pays for
+ * what its routes touch (the Balance function never builds a KMS client). Deployed handlers use
+ * {@link #fromEnvironment()}; the local runner and tests build one from their own {@link Config}.
+ */
+public final class Services {
+    private static volatile Services fromEnvironment;
+
+    private final Config config;
+    private final Clock clock;
+    private final ExecutionInterceptor awsInterceptor;
+
+    private final Supplier<AwsClients> aws = lazy(this::buildAwsClients);
+    private final Supplier<DynamoDbClient> dynamo = lazy(() -> aws().dynamoDb());
+    private final Supplier<Tables> tables = lazy(() -> Tables.from(config()));
+    private final Supplier<ProviderCatalog> catalog = lazy(() -> ProviderCatalog.load(config()));
+    private final Supplier<AccountStore> accountStore = lazy(() -> new DynamoAccountStore(dynamo(), tables().accounts()));
+    private final Supplier<ApiKeyStore> apiKeyStore = lazy(() -> new DynamoApiKeyStore(dynamo(), tables().apiKeys()));
+    private final Supplier<CreditLedger> ledger = lazy(() -> new DynamoCreditLedger(dynamo(), tables(), balanceShards(), clock()));
+    private final Supplier<AuditTrail> audit = lazy(() -> AuditTrail.NONE);
+    private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
+    private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
+            ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
+    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
+    private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
+    private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
+
+    private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor) {
+        this.config = config;
+        this.clock = clock;
+        this.awsInterceptor = awsInterceptor;
+    }
+
+    public static Services create(Config config) {
+        return new Services(config, Clock.systemUTC(), null);
+    }
+
+    public static Services create(Config config, Clock clock, ExecutionInterceptor awsInterceptorOrNull) {
+        return new Services(config, clock, awsInterceptorOrNull);
+    }
+
+    /** One per container, shared by the handler instances Lambda creates. */
+    public static Services fromEnvironment() {
+        Services current = fromEnvironment;
+        if (current == null) {
+            synchronized (Services.class) {
+                current = fromEnvironment;
+                if (current == null) {
+                    current = create(Config.fromEnvironment());
+                    fromEnvironment = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public int balanceShards() {
+        return config.getInt("TOLLGATE_BALANCE_SHARDS", 1);
+    }
+
+    AwsClients buildAwsClients() {
+        return new AwsClients(config, awsInterceptor);
+    }
+
+    public AwsClients aws() {
+        return aws.get();
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    public Tables tables() {
+        return tables.get();
+    }
+
+    public ProviderCatalog catalog() {
+        return catalog.get();
+    }
+
+    public AccountStore accountStore() {
+        return accountStore.get();
+    }
+
+    public ApiKeyStore apiKeyStore() {
+        return apiKeyStore.get();
+    }
+
+    public CreditLedger ledger() {
+        return ledger.get();
+    }
+
+    public AuditTrail audit() {
+        return audit.get();
+    }
+
+    public Authenticator authenticator() {
+        return authenticator.get();
+    }
+
+    public AccountService accountService() {
+        return accountService.get();
+    }
+
+    public CustomerGate customerGate() {
+        return customerGate.get();
+    }
+
+    public AdminGate adminGate() {
+        return adminGate.get();
+    }
+
+    public KeyInfoService keyInfo() {
+        return keyInfo.get();
+    }
+
+    /** Thread-safe memoization without holding a lock after the first build. */
+    static <T> Supplier<T> lazy(Supplier<T> factory) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            v = factory.get();
+                            value = v;
+                        }
+                    }
+                }
+                return v;
+            }
+        };
+    }
+}

@@ -1,0 +1,7 @@
+package dev.tollgate.billing;
+
+import java.util.List;
+
+/** One page of a list endpoint; {@code nextCursor} is opaque and null on the last page. */
+public record Page<T>(List<T> items, String nextCursor) {
+}

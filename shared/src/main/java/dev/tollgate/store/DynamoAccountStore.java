@@ -1,0 +1,88 @@
+package dev.tollgate.store;
+
+import static dev.tollgate.store.Attr.s;
+
+import dev.tollgate.account.AccountStore;
+import dev.tollgate.domain.Account;
+import dev.tollgate.domain.Plan;
+import dev.tollgate.domain.TollgateException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/** Account profiles live at (pk=account id, sk="profile") in the accounts table, beside their balance shards. */
+public final class DynamoAccountStore implements AccountStore {
+    static final String PROFILE = "profile";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoAccountStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public void create(Account account, int balanceShards) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        Map<String, AttributeValue> profile = new HashMap<>();
+        profile.put("pk", s(account.id()));
+        profile.put("sk", s(PROFILE));
+        profile.put("type", s(account.type().wire()));
+        profile.put("plan", s(account.plan().wire()));
+        profile.put("status", s(account.status().wire()));
+        profile.put("name", s(account.name()));
+        profile.put("created_at", Attr.time(account.createdAt()));
+        profile.put("balance_shards", Attr.n(balanceShards));
+        writes.add(put(profile));
+        for (int shard = 0; shard < balanceShards; shard++) {
+            writes.add(put(Map.of("pk", s(account.id()), "sk", s(DynamoCreditLedger.shardKey(shard)),
+                    "balance", Attr.n(0), "held", Attr.n(0), "version", Attr.n(0))));
+        }
+        dynamo.transactWriteItems(b -> b.transactItems(writes));
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    @Override
+    public Optional<Account> find(String accountId) {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(accountId), "sk", s(PROFILE)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item));
+    }
+
+    @Override
+    public Account update(Account account) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s(account.id()), "sk", s(PROFILE)))
+                    .updateExpression("SET #plan = :plan, #status = :status")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(Map.of("#plan", "plan", "#status", "status"))
+                    .expressionAttributeValues(Map.of(":plan", s(account.plan().wire()), ":status", s(account.status().wire()))));
+            return account;
+        } catch (ConditionalCheckFailedException e) {
+            throw TollgateException.notFound("Account");
+        }
+    }
+
+    static Account read(Map<String, AttributeValue> item) {
+        return new Account(
+                Attr.str(item, "pk"),
+                Account.Type.valueOf(Attr.str(item, "type").toUpperCase(Locale.ROOT)),
+                Plan.valueOf(Attr.str(item, "plan").toUpperCase(Locale.ROOT)),
+                Account.Status.valueOf(Attr.str(item, "status").toUpperCase(Locale.ROOT)),
+                Attr.str(item, "name"),
+                Attr.instant(item, "created_at"));
+    }
+}

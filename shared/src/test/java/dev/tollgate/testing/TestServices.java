@@ -1,0 +1,29 @@
+package dev.tollgate.testing;
+
+import dev.tollgate.app.Services;
+import dev.tollgate.config.Config;
+import dev.tollgate.testkit.DynamoExtension;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the product's real wiring against the DynamoDB Local tables of a {@link DynamoExtension}. */
+public final class TestServices {
+    private TestServices() {
+    }
+
+    public static Config config(DynamoExtension dynamo, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(dynamo.environment());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.dynamo().endpoint().toString());
+        env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
+        env.put("TOLLGATE_ADMIN_AUTH", "token");
+        env.put("TOLLGATE_ADMIN_TOKEN", "test-admin-token-0123456789");
+        env.remove("TOLLGATE_KMS_KEY_ID");
+        env.putAll(overrides);
+        return Config.of(env);
+    }
+
+    public static Services services(DynamoExtension dynamo) {
+        return Services.create(config(dynamo, Map.of()));
+    }
+}
