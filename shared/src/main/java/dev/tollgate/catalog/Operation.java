@@ -1,0 +1,77 @@
+package dev.tollgate.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One callable operation of a provider: {@code POST /api/v1/execute {"tool": tool, "operation": id}}, or the MCP /
+ * OpenAI tool {@link #toolName()}. The input is the provider's own request for the endpoint; path parameters named
+ * in {@link #path()} and fields listed in {@link #queryParams()} are taken out of it, the rest is the body (or, with
+ * {@link BodyEncoding#NONE}, the query string).
+ *
+ * @param tool         the provider id
+ * @param id           the operation id, unique within the provider
+ * @param description  what the operation does, written for a model choosing a tool
+ * @param method       HTTP method, upper case
+ * @param path         path template, appended to the provider's base URL
+ * @param body         how the remaining input is sent
+ * @param response     what comes back
+ * @param timeout      connect + read timeout for the upstream call
+ * @param queryParams  input fields sent as query parameters although the operation has a body
+ * @param inputDefaults fields added to the input when the caller leaves them out (e.g. Ollama's {@code stream: false})
+ * @param inputSchema  JSON Schema (draft 2020-12) of the input; an object schema
+ * @param pricing      how a credits-mode call is priced
+ */
+public record Operation(String tool, String id, String description, String method, PathTemplate path,
+                        BodyEncoding body, ResponseFormat response, Duration timeout, List<String> queryParams,
+                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing) {
+
+    public Operation {
+        Objects.requireNonNull(tool, "tool");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(pricing, "pricing");
+        queryParams = List.copyOf(queryParams);
+        inputDefaults = inputDefaults.deepCopy();
+        inputSchema = inputSchema.deepCopy();
+    }
+
+    /** {@code {tool}_{operation}}, e.g. {@code openai_chat_completion}; matches {@code ^[a-zA-Z0-9_-]{1,64}$}. */
+    public String toolName() {
+        return tool + "_" + id;
+    }
+
+    public boolean isFree() {
+        return pricing.isFree();
+    }
+
+    /** A copy: the schema is shared by every request. */
+    @Override
+    public ObjectNode inputSchema() {
+        return inputSchema.deepCopy();
+    }
+
+    /** A copy: the defaults are shared by every request. */
+    @Override
+    public ObjectNode inputDefaults() {
+        return inputDefaults.deepCopy();
+    }
+
+    /** A copy of {@code input} with {@link #inputDefaults()} added where the caller sent nothing. */
+    public ObjectNode withDefaults(ObjectNode input) {
+        ObjectNode copy = input.deepCopy();
+        inputDefaults.properties().forEach(e -> {
+            if (!copy.hasNonNull(e.getKey())) {
+                copy.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+        return copy;
+    }
+}
