@@ -20,7 +20,18 @@ public final class ApiRoutes {
             "GET /admin/v1/accounts/{id}/api-keys",
             "DELETE /admin/v1/api-keys/{key_id}",
             "POST /admin/v1/accounts/{id}/topups",
-            "POST /admin/v1/accounts/{id}/adjustments"));
+            "POST /admin/v1/accounts/{id}/adjustments",
+            "GET /api/v1/audit",
+            "POST /api/v1/byok",
+            "GET /api/v1/byok",
+            "GET /api/v1/byok/{id}",
+            "DELETE /api/v1/byok/{id}",
+            "POST /api/v1/byok/{id}/verify",
+            "GET /admin/v1/platform-keys",
+            "PUT /admin/v1/platform-keys/{provider}",
+            "DELETE /admin/v1/platform-keys/{provider}",
+            "GET /admin/v1/accounts/{id}/audit",
+            "POST /admin/v1/rewrap"));
 
     private ApiRoutes() {
     }
