@@ -53,7 +53,7 @@ public final class Services {
     private final Supplier<CreditLedger> ledger = lazy(() -> new DynamoCreditLedger(dynamo(), tables(), balanceShards(), clock()));
     private final Supplier<DynamoAuditTrail> audit = lazy(() -> new DynamoAuditTrail(dynamo(), tables().audit(), clock()));
     private final Supplier<DataKeyService> dataKeys = lazy(this::buildDataKeys);
-    private final Supplier<EnvelopeCipher> envelope = lazy(() -> new EnvelopeCipher(dataKeys()));
+    private final Supplier<EnvelopeCipher> envelope = lazy(() -> new EnvelopeCipher(this::dataKeys));
     private final Supplier<ProviderKeyStore> providerKeyStore = lazy(() ->
             new DynamoProviderKeyStore(dynamo(), tables().providerKeys()));
     private final Supplier<EnvelopeKeyVault> keyVault = lazy(() ->

@@ -3,6 +3,7 @@ package dev.tollgate.vault;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,20 +21,26 @@ public final class EnvelopeCipher {
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final DataKeyService dataKeys;
+    private final Supplier<DataKeyService> dataKeySource;
 
     public EnvelopeCipher(DataKeyService dataKeys) {
-        this.dataKeys = dataKeys;
+        this(() -> dataKeys);
+    }
+
+    /** With the KMS port built on first use, so that code paths that never seal or open build no KMS client. */
+    public EnvelopeCipher(Supplier<DataKeyService> dataKeys) {
+        this.dataKeySource = dataKeys;
     }
 
     public DataKeyService dataKeys() {
-        return dataKeys;
+        return dataKeySource.get();
     }
 
     /** Encrypts {@code secret} (left untouched; the caller zeroes it) under the default master key. */
     public SealedSecret seal(byte[] secret, EncryptionContext context) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
+        DataKeyService dataKeys = dataKeys();
         try (DataKey dataKey = dataKeys.generate(dataKeys.defaultKeyId(), context)) {
             SecretKeySpec key = new SecretKeySpec(dataKey.plaintext(), "AES");
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -54,7 +61,7 @@ public final class EnvelopeCipher {
         if (sealed.nonce().length != NONCE_BYTES) {
             throw new VaultCryptoException("stored nonce has the wrong length");
         }
-        byte[] dataKey = dataKeys.decrypt(sealed.wrappedKey(), sealed.masterKeyId(), context);
+        byte[] dataKey = dataKeys().decrypt(sealed.wrappedKey(), sealed.masterKeyId(), context);
         try {
             if (dataKey.length != 32) {
                 throw new VaultCryptoException("data key has the wrong length");
@@ -72,7 +79,7 @@ public final class EnvelopeCipher {
 
     /** The same sealed secret with its data key re-wrapped under {@code masterKeyId}; the secret itself is untouched. */
     public SealedSecret rewrap(SealedSecret sealed, String masterKeyId, EncryptionContext context) {
-        DataKeyService.Wrapped wrapped = dataKeys.reEncrypt(sealed.wrappedKey(), sealed.masterKeyId(), masterKeyId, context);
+        DataKeyService.Wrapped wrapped = dataKeys().reEncrypt(sealed.wrappedKey(), sealed.masterKeyId(), masterKeyId, context);
         return sealed.withWrappedKey(wrapped.blob(), wrapped.masterKeyId());
     }
 }

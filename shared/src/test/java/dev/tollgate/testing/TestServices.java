@@ -19,8 +19,17 @@ public final class TestServices {
         env.put("TOLLGATE_ADMIN_AUTH", "token");
         env.put("TOLLGATE_ADMIN_TOKEN", "test-admin-token-0123456789");
         env.remove("TOLLGATE_KMS_KEY_ID");
+        // The local keyring with a random in-process master key: no file, no KMS. KMS-backed tests override these.
+        env.put("TOLLGATE_KMS_MODE", "local");
+        env.put("TOLLGATE_MASTER_KEY", randomMasterKey());
         env.putAll(overrides);
         return Config.of(env);
+    }
+
+    public static String randomMasterKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     public static Services services(DynamoExtension dynamo) {
