@@ -282,7 +282,8 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int nl = raw.indexOf('\n');
-            if (nl <= 0 || !raw.startsWith(KEY, nl + 1)) {
+            String sk = nl <= 0 ? "" : raw.substring(nl + 1);
+            if (!(sk.startsWith(KEY) || sk.startsWith(SLOT) || sk.startsWith(DEFAULT))) {
                 throw new IllegalArgumentException();
             }
             return key(raw.substring(0, nl), raw.substring(nl + 1));

@@ -62,8 +62,11 @@ public final class KeyRegistry {
                                String message) {
     }
 
-    /** One page of a rewrap run. */
-    public record RewrapReport(int examined, int rewrapped, int unchanged, int skipped, String nextCursor) {
+    /**
+     * One page of a rewrap run: records re-wrapped, already under the target, skipped because they changed meanwhile
+     * (run again), and failed because their data key would not unwrap (a damaged or tampered record; see the log).
+     */
+    public record RewrapReport(int examined, int rewrapped, int unchanged, int skipped, int failed, String nextCursor) {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -250,12 +253,21 @@ public final class KeyRegistry {
         int rewrapped = 0;
         int unchanged = 0;
         int skipped = 0;
+        int failed = 0;
         for (StoredKey stored : page.keys()) {
             if (stored.sealed().masterKeyId().equals(targetKeyId)) {
                 unchanged++;
                 continue;
             }
-            SealedSecret moved = cipher.rewrap(stored.sealed(), targetKeyId, stored.context());
+            SealedSecret moved;
+            try {
+                moved = cipher.rewrap(stored.sealed(), targetKeyId, stored.context());
+            } catch (VaultCryptoException e) {
+                failed++;
+                LOG.warn("rewrap: record does not unwrap under its own context", "account_id",
+                        stored.key().accountId(), "byok_id", stored.key().id(), "reason", e.getMessage());
+                continue;
+            }
             if (store.replaceSealed(stored.key().accountId(), stored.key().id(), stored.sealed(), moved)) {
                 rewrapped++;
             } else {
@@ -266,8 +278,9 @@ public final class KeyRegistry {
             audit.record(EnvelopeKeyVault.PLATFORM_ACCOUNT, actor, "kms.rewrapped", targetKeyId,
                     Map.of("records", Integer.toString(rewrapped)));
         }
-        LOG.info("rewrap page", "examined", page.keys().size(), "rewrapped", rewrapped, "skipped", skipped);
-        return new RewrapReport(page.keys().size(), rewrapped, unchanged, skipped, page.nextCursor());
+        LOG.info("rewrap page", "examined", page.keys().size(), "rewrapped", rewrapped, "skipped", skipped,
+                "failed", failed);
+        return new RewrapReport(page.keys().size(), rewrapped, unchanged, skipped, failed, page.nextCursor());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

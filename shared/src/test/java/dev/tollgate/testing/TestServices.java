@@ -19,6 +19,8 @@ public final class TestServices {
         env.put("TOLLGATE_ADMIN_AUTH", "token");
         env.put("TOLLGATE_ADMIN_TOKEN", "test-admin-token-0123456789");
         env.remove("TOLLGATE_KMS_KEY_ID");
+        // template.yaml sets this from a parameter (!Ref BalanceShards), which the template reader cannot resolve.
+        env.put("TOLLGATE_BALANCE_SHARDS", "1");
         // The local keyring with a random in-process master key: no file, no KMS. KMS-backed tests override these.
         env.put("TOLLGATE_KMS_MODE", "local");
         env.put("TOLLGATE_MASTER_KEY", randomMasterKey());

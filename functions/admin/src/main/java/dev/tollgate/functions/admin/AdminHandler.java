@@ -241,6 +241,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             view.put("rewrapped", report.rewrapped());
             view.put("unchanged", report.unchanged());
             view.put("skipped", report.skipped());
+            view.put("failed", report.failed());
             view.put("next_cursor", report.nextCursor());
             return ApiResponse.ok(view);
         }
