@@ -43,7 +43,7 @@ public final class Services {
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
     private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
-    private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
+    private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
 
     private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor) {
