@@ -79,6 +79,7 @@ public final class Services {
                 if (current == null) {
                     current = create(Config.fromEnvironment());
                     fromEnvironment = current;
+                    SnapStartPriming.register(current);
                 }
             }
         }
