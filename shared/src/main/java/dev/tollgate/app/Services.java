@@ -16,6 +16,7 @@ import dev.tollgate.store.DynamoApiKeyStore;
 import dev.tollgate.store.DynamoAuditTrail;
 import dev.tollgate.store.DynamoProviderKeyStore;
 import dev.tollgate.store.DynamoCreditLedger;
+import dev.tollgate.store.DynamoWorkspaceStore;
 import dev.tollgate.store.Tables;
 import dev.tollgate.vault.AwsKmsDataKeys;
 import dev.tollgate.vault.DataKeyService;
@@ -27,6 +28,8 @@ import dev.tollgate.vault.LocalKeyring;
 import dev.tollgate.vault.ProviderKeyStore;
 import dev.tollgate.vault.VerifyClient;
 import java.nio.file.Path;
+import dev.tollgate.workspace.WorkspaceService;
+import dev.tollgate.workspace.WorkspaceStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -65,8 +68,12 @@ public final class Services {
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
-    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
-    private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
+    private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
+    private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
+            accountService(), apiKeyStore(), keyVault(), audit(), clock(), balanceShards()));
+    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
+            workspaceStore()));
+    private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog(),
             keyRegistry(), keyVault()));
 
@@ -93,6 +100,7 @@ public final class Services {
                 if (current == null) {
                     current = create(Config.fromEnvironment());
                     fromEnvironment = current;
+                    SnapStartPriming.register(current);
                 }
             }
         }
@@ -204,6 +212,14 @@ public final class Services {
 
     public AccountService accountService() {
         return accountService.get();
+    }
+
+    public WorkspaceStore workspaceStore() {
+        return workspaceStore.get();
+    }
+
+    public WorkspaceService workspaceService() {
+        return workspaceService.get();
     }
 
     public CustomerGate customerGate() {

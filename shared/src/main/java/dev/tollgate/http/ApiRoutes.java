@@ -31,7 +31,18 @@ public final class ApiRoutes {
             "PUT /admin/v1/platform-keys/{provider}",
             "DELETE /admin/v1/platform-keys/{provider}",
             "GET /admin/v1/accounts/{id}/audit",
-            "POST /admin/v1/rewrap"));
+            "POST /admin/v1/rewrap",
+            "POST /api/v1/workspaces",
+            "GET /api/v1/workspaces",
+            "GET /api/v1/workspaces/{ws}",
+            "GET /api/v1/workspaces/{ws}/members",
+            "POST /api/v1/workspaces/{ws}/members",
+            "DELETE /api/v1/workspaces/{ws}/members/{account_id}",
+            "POST /api/v1/workspaces/{ws}/agents",
+            "GET /api/v1/workspaces/{ws}/agents",
+            "GET /api/v1/workspaces/{ws}/agents/{agent_id}",
+            "PATCH /api/v1/workspaces/{ws}/agents/{agent_id}",
+            "DELETE /api/v1/workspaces/{ws}/agents/{agent_id}"));
 
     private ApiRoutes() {
     }

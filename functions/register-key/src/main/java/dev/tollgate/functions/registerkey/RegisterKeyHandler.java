@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.app.CustomerGate;
 import dev.tollgate.app.Services;
+import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
@@ -61,17 +62,18 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             JsonNode body = r.jsonBody();
             String provider = Bodies.requireString(body, "provider", MAX_PROVIDER);
             String displayName = Bodies.optionalString(body, "display_name", MAX_DISPLAY_NAME).orElse(null);
-            Bodies.optionalString(body, "workspace", MAX_PROVIDER).filter(ws -> !ws.equals(acting.accountId()))
-                    .ifPresent(ws -> {
-                        throw TollgateException.notFound("Workspace");
-                    });
+            boolean makeDefault = Bodies.optionalBoolean(body, "default").orElse(false);
+            requireManage(acting);
             JsonNode apiKey = body.get("api_key");
             if (apiKey != null && !apiKey.isNull() && !apiKey.isTextual()) {
                 throw TollgateException.validation("/api_key", "'api_key' must be a string");
             }
             boolean verifyFirst = r.query("verify").map("true"::equalsIgnoreCase).orElse(false);
-            KeyRegistry.Registered registered = keys.registerPersonal(acting.account(), actor(acting), provider,
-                    apiKey == null || apiKey.isNull() ? null : apiKey.textValue(), displayName, verifyFirst);
+            String secret = apiKey == null || apiKey.isNull() ? null : apiKey.textValue();
+            KeyRegistry.Registered registered = acting.isWorkspace()
+                    ? keys.registerWorkspaceKey(acting.account(), actor(acting), provider, secret, displayName,
+                            makeDefault, verifyFirst)
+                    : keys.registerPersonal(acting.account(), actor(acting), provider, secret, displayName, verifyFirst);
             Map<String, Object> view = new LinkedHashMap<>();
             ProviderKey key = registered.key();
             view.put("id", key.id());
@@ -80,6 +82,9 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             view.put("display_name", key.displayName());
             view.put("hint", key.hint());
             view.put("created_at", key.createdAt().toString());
+            if (acting.isWorkspace()) {
+                view.put("default", key.isDefault());
+            }
             view.put("replaced", registered.replaced());
             return ApiResponse.created(view);
         }
@@ -97,11 +102,13 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         ApiResponse delete(ApiRequest r, Acting acting) {
+            requireManage(acting);
             keys.delete(acting.accountId(), r.pathParameter("id"), actor(acting));
             return ApiResponse.noContent();
         }
 
         ApiResponse verify(ApiRequest r, Acting acting) {
+            requireManage(acting);
             KeyRegistry.Verification result = keys.verify(acting.accountId(), r.pathParameter("id"), actor(acting));
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("status", result.key().status().wire());
@@ -121,7 +128,18 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             view.put("hint", key.hint());
             view.put("created_at", key.createdAt().toString());
             view.put("checked_at", key.checkedAt() == null ? null : key.checkedAt().toString());
+            if ("workspace".equals(key.scope())) {
+                view.put("default", key.isDefault());
+            }
             return view;
+        }
+
+        /** Personal owners and workspace admins write keys; workspace members and agents only read metadata. */
+        private static void requireManage(Acting acting) {
+            if (!acting.role().canManage()) {
+                throw new TollgateException(ErrorCode.FORBIDDEN,
+                        "Only workspace admins can register, verify or delete the workspace's keys");
+            }
         }
 
         private static String actor(Acting acting) {
