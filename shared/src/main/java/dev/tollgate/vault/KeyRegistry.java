@@ -262,6 +262,9 @@ public final class KeyRegistry {
             SealedSecret moved;
             try {
                 moved = cipher.rewrap(stored.sealed(), targetKeyId, stored.context());
+            } catch (IllegalArgumentException e) {
+                throw TollgateException.validation("/to_kms_key", "'to_kms_key' is not a key of this vault's KMS: "
+                        + e.getMessage());
             } catch (VaultCryptoException e) {
                 failed++;
                 LOG.warn("rewrap: record does not unwrap under its own context", "account_id",
