@@ -350,6 +350,10 @@ public final class DynamoCreditLedger implements CreditLedger {
                     if (state == null) {
                         throw TollgateException.notFound("Account");
                     }
+                    if (attempt > 1) {
+                        // Repeated losses mean several writers on this shard: jitter so they stop colliding in step.
+                        backoff(attempt);
+                    }
                 } else {
                     // TransactionConflict or throttling: back off a little and re-read.
                     backoff(attempt);
@@ -361,9 +365,10 @@ public final class DynamoCreditLedger implements CreditLedger {
         throw new TollgateException(ErrorCode.CONFLICT, "The account is busy; retry the request");
     }
 
+    /** Full-jitter exponential backoff, 1 ms up to 32 ms: contenders spread out instead of colliding in step. */
     private static void backoff(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 20)));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + (1L << Math.min(attempt, 5))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TollgateException(ErrorCode.INTERNAL_ERROR, "interrupted");
