@@ -6,9 +6,23 @@ import dev.tollgate.account.KeyInfoService;
 import dev.tollgate.audit.AuditTrail;
 import dev.tollgate.auth.ApiKeyStore;
 import dev.tollgate.auth.Authenticator;
+import dev.tollgate.billing.AccountActivity;
+import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.CreditLedger;
+import dev.tollgate.billing.HoldSweeper;
+import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.UsageStore;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
+import dev.tollgate.execution.AgentKeyBindings;
+import dev.tollgate.execution.ExecutionService;
+import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.execution.UpstreamClient;
+import dev.tollgate.store.DynamoAtomicWriter;
+import dev.tollgate.store.DynamoIdempotencyStore;
+import dev.tollgate.store.DynamoUsageStore;
+import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.UnconfiguredKeyVault;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
@@ -45,19 +59,43 @@ public final class Services {
     private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
     private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
+    private final Supplier<KeyVault> keyVault = lazy(this::configuredKeyVault);
+    private final Supplier<IdempotencyStore> idempotencyStore = lazy(() ->
+            new DynamoIdempotencyStore(dynamo(), tables().idempotency()));
+    private final Supplier<UsageStore> usageStore = lazy(() -> new DynamoUsageStore(dynamo(), tables().usage()));
+    private final Supplier<AtomicWriter> atomicWriter = lazy(() -> new DynamoAtomicWriter(dynamo()));
+    private final Supplier<UpstreamClient> upstreamClient = lazy(() ->
+            new UpstreamClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
+    private final Supplier<ToolExecutor> toolExecutor = lazy(() -> new ExecutionService(catalog(), keyVault(), ledger(),
+            idempotencyStore(), usageStore(), atomicWriter(), upstreamClient(), agentKeyBindings(), clock(),
+            ExecutionService.Settings.from(config())));
+    private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
+    private final Supplier<AccountActivity> accountActivity = lazy(() -> new AccountActivity(ledger(), usageStore(), clock()));
 
-    private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor) {
+    /** Set by {@link #withKeyVault} (tests, local tools); null means build the configured vault. */
+    private final KeyVault keyVaultOverride;
+
+    private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor, KeyVault keyVaultOverride) {
         this.config = config;
         this.clock = clock;
         this.awsInterceptor = awsInterceptor;
+        this.keyVaultOverride = keyVaultOverride;
     }
 
     public static Services create(Config config) {
-        return new Services(config, Clock.systemUTC(), null);
+        return new Services(config, Clock.systemUTC(), null, null);
     }
 
     public static Services create(Config config, Clock clock, ExecutionInterceptor awsInterceptorOrNull) {
-        return new Services(config, clock, awsInterceptorOrNull);
+        return new Services(config, clock, awsInterceptorOrNull, null);
+    }
+
+    /**
+     * A fresh wiring of the same configuration whose {@link #keyVault()} is {@code vault} (tests pass an in-memory
+     * vault). Build it before use: nothing built by this instance is shared with the copy.
+     */
+    public Services withKeyVault(KeyVault vault) {
+        return new Services(config, clock, awsInterceptor, vault);
     }
 
     /** One per container, shared by the handler instances Lambda creates. */
@@ -141,6 +179,54 @@ public final class Services {
 
     public KeyInfoService keyInfo() {
         return keyInfo.get();
+    }
+
+    /** The BYOK and platform key vault (SPEC 6); execution only decrypts through it. */
+    public KeyVault keyVault() {
+        return keyVault.get();
+    }
+
+    private KeyVault configuredKeyVault() {
+        return keyVaultOverride != null ? keyVaultOverride : buildKeyVault();
+    }
+
+    /** The configured vault. Until the vault module is wired here, no keys exist (free tools still work). */
+    KeyVault buildKeyVault() {
+        return UnconfiguredKeyVault.INSTANCE;
+    }
+
+    /** Agent key pins (SPEC 9.2); none until agents exist. */
+    public AgentKeyBindings agentKeyBindings() {
+        return AgentKeyBindings.NONE;
+    }
+
+    public IdempotencyStore idempotencyStore() {
+        return idempotencyStore.get();
+    }
+
+    public UsageStore usageStore() {
+        return usageStore.get();
+    }
+
+    public AtomicWriter atomicWriter() {
+        return atomicWriter.get();
+    }
+
+    public UpstreamClient upstreamClient() {
+        return upstreamClient.get();
+    }
+
+    /** The one execution engine behind REST ({@code POST /api/v1/execute}) and MCP ({@code tools/call}). */
+    public ToolExecutor toolExecutor() {
+        return toolExecutor.get();
+    }
+
+    public HoldSweeper holdSweeper() {
+        return holdSweeper.get();
+    }
+
+    public AccountActivity accountActivity() {
+        return accountActivity.get();
     }
 
     /** Thread-safe memoization without holding a lock after the first build. */
