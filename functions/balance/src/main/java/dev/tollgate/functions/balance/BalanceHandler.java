@@ -6,10 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.app.Services;
 import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
 
 /**
- * Balance function: {@code GET /api/v1/key}, and API Gateway's {@code $default} route, so that unknown paths and
+ * Balance function: {@code GET /api/v1/key}, {@code /ledger} and {@code /usage}, and API Gateway's {@code $default} route, so that unknown paths and
  * wrong methods get Tollgate's error envelope (404 / 405) instead of API Gateway's bare message.
  */
 public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -22,8 +23,14 @@ public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEven
     public BalanceHandler(Services services) {
         var gate = services.customerGate();
         var keyInfo = services.keyInfo();
+        var activity = services.accountActivity();
         this.router = new Router()
-                .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))));
+                .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))))
+                .route("GET /api/v1/ledger", request -> ApiResponse.ok(activity.ledger(gate.enter(request).accountId(),
+                        Paging.cursor(request), Paging.limit(request, 20))))
+                .route("GET /api/v1/usage", request -> ApiResponse.ok(activity.usage(gate.enter(request).accountId(),
+                        request.query("from").orElse(null), request.query("to").orElse(null),
+                        request.query("group_by").orElse(null))));
     }
 
     @Override
