@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * not a valid address is refused rather than handed to DNS.
  */
 public final class AddressPolicy {
-    private static final Pattern NUMERIC_PART = Pattern.compile("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*");
+    /** A dot-separated part that reads as a number in some base; "08" is one (an invalid octal) and is refused. */
+    private static final Pattern NUMERIC_PART = Pattern.compile("0[xX][0-9a-fA-F]*|[0-9]+");
     private static final Pattern NUMERIC_LOOKING = Pattern.compile("[0-9a-fA-FxX.]+");
 
     private AddressPolicy() {
