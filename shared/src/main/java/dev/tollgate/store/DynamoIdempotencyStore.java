@@ -100,9 +100,9 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                                      boolean gzip) {
         return new DynamoWrite(TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(Map.of("pk", s(pk(accountId, key))))
-                .updateExpression("SET #st = :done, response_status = :code, response = :body, response_gzip = :gz")
+                .updateExpression("SET #st = :done, response_status = :code, #resp = :body, response_gzip = :gz")
                 .conditionExpression("#st = :inprog AND #owner = :me")
-                .expressionAttributeNames(Map.of("#st", "status", "#owner", "owner"))
+                .expressionAttributeNames(Map.of("#st", "status", "#owner", "owner", "#resp", "response"))
                 .expressionAttributeValues(Map.of(":done", s(IdempotencyRecord.Status.COMPLETED.wire()),
                         ":code", n(status), ":body", AttributeValue.fromB(SdkBytes.fromByteArray(response)),
                         ":gz", Attr.bool(gzip), ":inprog", s(IdempotencyRecord.Status.IN_PROGRESS.wire()),
