@@ -203,6 +203,27 @@ class ExecutionConcurrencyIT {
     }
 
     @Test
+    void withFourBalanceShardsConcurrentCallsStayExact() throws Exception {
+        try (ExecutionHarness sharded = ExecutionHarness.withConfig(DYNAMO, java.util.Map.of("TOLLGATE_BALANCE_SHARDS", "4"))) {
+            sharded.vault.setPlatformKey("stripe", PLATFORM);
+            sharded.wiremock.stubFor(get(urlPathEqualTo(LIST)).willReturn(aResponse()
+                    .withHeader("Content-Type", "application/json").withBody("{\"object\":\"list\",\"data\":[]}")));
+            Acting acting = sharded.account(Plan.PRO, 0);
+            for (int i = 0; i < 8; i++) {
+                sharded.services.accountService().topUp(acting.accountId(), CREDIT, "top-" + i, "test");
+            }
+            List<Object> results = race(30, () -> sharded.execute(acting, "stripe", "list_customers", "{}"));
+            assertEquals(30, results.stream().filter(r -> r instanceof ExecutionOutcome).count(), results.toString());
+            assertEquals(8 * CREDIT - 3 * CREDIT, sharded.balance(acting).available());
+            assertEquals(0, sharded.balance(acting).held());
+            ExecutionOutcome one = sharded.execute(acting, "stripe", "list_customers", "{}");
+            assertEquals(0, Credits.toCredits(sharded.balance(acting).available())
+                    .compareTo(one.body().path("billing").path("credits_remaining").decimalValue()),
+                    "credits_remaining adds up all shards");
+        }
+    }
+
+    @Test
     void idempotencyKeysAreLimitedTo255PrintableCharacters() {
         Acting acting = h.account(Plan.PRO, 10 * CREDIT);
         TollgateException e = assertThrows(TollgateException.class,
