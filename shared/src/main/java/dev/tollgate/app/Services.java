@@ -22,12 +22,16 @@ import dev.tollgate.store.DynamoAtomicWriter;
 import dev.tollgate.store.DynamoIdempotencyStore;
 import dev.tollgate.store.DynamoUsageStore;
 import dev.tollgate.vault.KeyVault;
-import dev.tollgate.vault.UnconfiguredKeyVault;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
 import dev.tollgate.store.DynamoCreditLedger;
+import dev.tollgate.store.DynamoWorkspaceStore;
 import dev.tollgate.store.Tables;
+import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.NoKeyVault;
+import dev.tollgate.workspace.WorkspaceService;
+import dev.tollgate.workspace.WorkspaceStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -56,8 +60,12 @@ public final class Services {
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
-    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
-    private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
+    private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
+    private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
+            accountService(), apiKeyStore(), keyVault(), audit(), clock(), balanceShards()));
+    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
+            workspaceStore()));
+    private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
     private final Supplier<KeyVault> keyVault = lazy(this::configuredKeyVault);
     private final Supplier<IdempotencyStore> idempotencyStore = lazy(() ->
@@ -69,6 +77,8 @@ public final class Services {
     private final Supplier<ToolExecutor> toolExecutor = lazy(() -> new ExecutionService(catalog(), keyVault(), ledger(),
             idempotencyStore(), usageStore(), atomicWriter(), upstreamClient(), agentKeyBindings(), clock(),
             ExecutionService.Settings.from(config())));
+    private final Supplier<AgentKeyBindings> agentKeyBindings = lazy(() ->
+            AgentKeyBindings.fromWorkspaces(workspaceStore(), keyVault()));
     private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
     private final Supplier<AccountActivity> accountActivity = lazy(() -> new AccountActivity(ledger(), usageStore(), clock()));
 
@@ -107,6 +117,7 @@ public final class Services {
                 if (current == null) {
                     current = create(Config.fromEnvironment());
                     fromEnvironment = current;
+                    SnapStartPriming.register(current);
                 }
             }
         }
@@ -169,6 +180,14 @@ public final class Services {
         return accountService.get();
     }
 
+    public WorkspaceStore workspaceStore() {
+        return workspaceStore.get();
+    }
+
+    public WorkspaceService workspaceService() {
+        return workspaceService.get();
+    }
+
     public CustomerGate customerGate() {
         return customerGate.get();
     }
@@ -192,12 +211,12 @@ public final class Services {
 
     /** The configured vault. Until the vault module is wired here, no keys exist (free tools still work). */
     KeyVault buildKeyVault() {
-        return UnconfiguredKeyVault.INSTANCE;
+        return new NoKeyVault();
     }
 
-    /** Agent key pins (SPEC 9.2); none until agents exist. */
+    /** Agent key pins (SPEC 9.2): the workspace key an agent's bindings name for a provider. */
     public AgentKeyBindings agentKeyBindings() {
-        return AgentKeyBindings.NONE;
+        return agentKeyBindings.get();
     }
 
     public IdempotencyStore idempotencyStore() {

@@ -4,17 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-/**
- * The vault before one is configured: no BYOK keys and no platform keys, so every paid call fails with
- * {@code provider_unavailable} (or {@code byok_required}) and free tools still work. Replaced by the real vault
- * in {@code Services.keyVault()}.
- */
-public final class UnconfiguredKeyVault implements KeyVault {
-    public static final UnconfiguredKeyVault INSTANCE = new UnconfiguredKeyVault();
-
-    private UnconfiguredKeyVault() {
-    }
-
+/** A vault with no keys at all: what a deployment without the vault configured sees (and unit tests start from). */
+public final class NoKeyVault implements KeyVault {
     @Override
     public Optional<ProviderKey> activeKey(String accountId, String provider) {
         return Optional.empty();
@@ -27,17 +18,15 @@ public final class UnconfiguredKeyVault implements KeyVault {
 
     @Override
     public <T> T useSecret(ProviderKey key, Function<Secret, T> use) {
-        throw new IllegalStateException("vault not configured: no key " + key.id() + " can be decrypted");
+        throw new IllegalStateException("no vault configured");
     }
 
     @Override
     public void markRejected(ProviderKey key, int providerStatus) {
-        // nothing stored, nothing to mark
     }
 
     @Override
     public void markActive(ProviderKey key) {
-        // nothing stored, nothing to mark
     }
 
     @Override
