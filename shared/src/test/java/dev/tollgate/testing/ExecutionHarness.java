@@ -90,6 +90,25 @@ public final class ExecutionHarness implements AutoCloseable {
         }
     }
 
+    /** An account as its API key's holder sees it. */
+    public record Customer(Acting acting, String token) {
+        public String accountId() {
+            return acting.accountId();
+        }
+    }
+
+    /** A new account with the plan, {@code micros} of credits, and an API key. */
+    public Customer customer(Plan plan, long micros) {
+        var accounts = services.accountService();
+        Account account = accounts.create(Account.Type.PERSONAL, plan, "t", "test");
+        if (micros > 0) {
+            accounts.topUp(account.id(), micros, "seed-" + account.id(), "test");
+        }
+        var key = accounts.issueApiKey(account.id(), "k", "test");
+        return new Customer(new Acting(new Caller(key.record().keyId(), Caller.PrincipalType.PERSON, account.id(),
+                account.id()), account), key.token());
+    }
+
     /** A new account with an API key, the plan, and {@code micros} of credits. */
     public Acting account(Plan plan, long micros) {
         var accounts = services.accountService();
