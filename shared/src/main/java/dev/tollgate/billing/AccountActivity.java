@@ -40,11 +40,11 @@ public final class AccountActivity {
         this.clock = clock;
     }
 
-    /** {@code GET /api/v1/ledger}: {@code {"entries": [...], "next_cursor": ...}}. */
+    /** {@code GET /api/v1/ledger}: {@code {"data": [...], "next_cursor": ...}} (the shape of every list endpoint). */
     public ObjectNode ledger(String accountId, String cursor, int limit) {
         Page<LedgerEntry> page = ledger.entries(accountId, cursor, limit);
         ObjectNode out = Json.object();
-        ArrayNode entries = out.putArray("entries");
+        ArrayNode entries = out.putArray("data");
         for (LedgerEntry e : page.items()) {
             ObjectNode o = entries.addObject();
             o.put("id", e.entryId());

@@ -1,10 +1,9 @@
 package dev.tollgate.http;
 
-import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import java.util.Map;
+import java.util.Optional;
 
-/** {@code ?limit=&cursor=} of list endpoints: limit 1..100, cursors opaque (each endpoint decodes its own). */
+/** The {@code cursor} and {@code limit} query parameters of list endpoints (SPEC §8: limit ≤ 100). */
 public final class Paging {
     public static final int MAX_LIMIT = 100;
 
@@ -12,27 +11,22 @@ public final class Paging {
     }
 
     public static int limit(ApiRequest request, int fallback) {
-        String raw = request.query("limit").orElse(null);
-        if (raw == null) {
+        Optional<String> raw = request.query("limit");
+        if (raw.isEmpty()) {
             return fallback;
         }
         try {
-            int limit = Integer.parseInt(raw.trim());
+            int limit = Integer.parseInt(raw.get());
             if (limit >= 1 && limit <= MAX_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
-            // fall through
+            // falls through to the error below
         }
-        throw new TollgateException(ErrorCode.VALIDATION_FAILED, "limit must be a whole number from 1 to " + MAX_LIMIT,
-                Map.of("pointer", "/limit", "parameter", "limit"));
+        throw TollgateException.validation("/limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     public static String cursor(ApiRequest request) {
-        String cursor = request.query("cursor").orElse(null);
-        if (cursor != null && cursor.length() > 1024) {
-            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
-        }
-        return cursor;
+        return request.query("cursor").orElse(null);
     }
 }

@@ -133,13 +133,13 @@ class ActivityRoutesIT {
                 q.put("cursor", cursor);
             }
             JsonNode page = get("balance/get-ledger.json", q, 200);
-            assertTrue(page.path("entries").size() <= 2);
-            page.path("entries").forEach(e -> types.add(e.path("type").asText()));
+            assertTrue(page.path("data").size() <= 2);
+            page.path("data").forEach(e -> types.add(e.path("type").asText()));
             cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText();
         } while (cursor != null);
         assertEquals(List.of("release", "hold", "capture", "hold", "topup"), types);
 
-        JsonNode first = get("balance/get-ledger.json", null, 200).path("entries");
+        JsonNode first = get("balance/get-ledger.json", null, 200).path("data");
         JsonNode capture = first.path(2);
         assertEquals("0.5", capture.path("amount").asText());
         assertEquals("1.5", capture.path("balance_change").asText());
