@@ -162,6 +162,13 @@ public final class ExecutionService implements ToolExecutor {
         this.settings = settings;
     }
 
+    /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
+    public void warmUp() {
+        validator.compileAll(catalog.operations());
+        StoredResponses.decode(StoredResponses.encode(Json.object()).bytes(), false);
+        Fingerprints.of(Json.object());
+    }
+
     @Override
     public ExecutionOutcome execute(Acting acting, ExecutionRequest request) {
         Operation operation = catalog.operation(request.tool(), request.operation())

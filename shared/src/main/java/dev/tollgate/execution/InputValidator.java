@@ -32,6 +32,13 @@ public final class InputValidator {
 
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
+    /** Compiles every operation's schema ahead of the first request (SnapStart priming). */
+    public void compileAll(Iterable<Operation> operations) {
+        for (Operation operation : operations) {
+            schemas.computeIfAbsent(operation.toolName(), name -> FACTORY.getSchema(operation.inputSchema(), CONFIG));
+        }
+    }
+
     public void validate(Operation operation, JsonNode input) {
         if (input == null || !input.isObject()) {
             throw TollgateException.validation("/input", "'input' is required and must be a JSON object");

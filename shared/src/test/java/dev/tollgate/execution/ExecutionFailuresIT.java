@@ -278,6 +278,28 @@ class ExecutionFailuresIT {
     }
 
     @Test
+    void anAgentPinnedToAKeyUsesItAheadOfTheAccountKey() {
+        Acting acting = h.account(Plan.TEAM, 10 * CREDIT);
+        h.vault.register(acting.accountId(), "tavily", BYOK);
+        ProviderKey pinned = h.vault.addKey(acting.accountId(), "tavily", "tvly-pinnedSECRETpinned0002", "workspace");
+        var vault = h.vault;
+        ExecutionService withAgents = new ExecutionService(h.services.catalog(), vault, h.services.ledger(),
+                h.services.idempotencyStore(), h.services.usageStore(), h.services.atomicWriter(),
+                h.services.upstreamClient(), (who, provider) -> provider.equals("tavily")
+                        ? vault.find(who.accountId(), pinned.id()) : java.util.Optional.empty(),
+                java.time.Clock.systemUTC(), ExecutionService.Settings.from(h.config));
+        h.wiremock.stubFor(post(urlPathEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer tvly-pinnedSECRETpinned0002"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+        var body = ExecutionHarness.parse("{\"tool\":\"tavily\",\"operation\":\"search\",\"input\":" + SEARCH + "}");
+        var billing = withAgents.execute(acting, new ExecutionRequest("tavily", "search", body.get("input"), null,
+                "req_agent", body)).body().path("billing");
+        assertEquals("byok", billing.path("mode").asText());
+        assertEquals("agent", billing.path("key_source").asText());
+        assertEquals(pinned.id(), billing.path("byok_key_id").asText());
+        assertEquals(10 * CREDIT, h.balance(acting).available());
+    }
+
+    @Test
     void theCallersTollgateTokenIsNeverForwarded() {
         Acting acting = h.account(Plan.PRO, 10 * CREDIT);
         upstreamAnswers(200, "{\"results\":[]}");

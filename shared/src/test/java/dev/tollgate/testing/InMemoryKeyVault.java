@@ -22,6 +22,7 @@ public final class InMemoryKeyVault implements KeyVault {
     private final Map<String, ProviderKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, String> platform = new ConcurrentHashMap<>();
+    private final Map<String, ProviderKey> extra = new ConcurrentHashMap<>();
     private final AtomicInteger decryptions = new AtomicInteger();
 
     private static String slot(String accountId, String provider) {
@@ -33,6 +34,15 @@ public final class InMemoryKeyVault implements KeyVault {
         ProviderKey key = new ProviderKey(Ids.newId("byok"), accountId, provider, ProviderKey.Status.ACTIVE, null,
                 "…" + secret.substring(Math.max(0, secret.length() - 4)), false, "personal", Instant.now(), null);
         keys.put(slot(accountId, provider), key);
+        secrets.put(key.id(), secret);
+        return key;
+    }
+
+    /** A further (workspace) key of the account, not its active one: found by id, e.g. when an agent is pinned to it. */
+    public ProviderKey addKey(String accountId, String provider, String secret, String scope) {
+        ProviderKey key = new ProviderKey(Ids.newId("byok"), accountId, provider, ProviderKey.Status.ACTIVE, "extra",
+                "…" + secret.substring(Math.max(0, secret.length() - 4)), false, scope, Instant.now(), null);
+        extra.put(key.id(), key);
         secrets.put(key.id(), secret);
         return key;
     }
@@ -67,7 +77,8 @@ public final class InMemoryKeyVault implements KeyVault {
 
     @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
-        return keys.values().stream().filter(k -> k.id().equals(byokId) && k.accountId().equals(accountId)).findFirst();
+        return java.util.stream.Stream.concat(keys.values().stream(), extra.values().stream())
+                .filter(k -> k.id().equals(byokId) && k.accountId().equals(accountId)).findFirst();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.tollgate.app.Services;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
+import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolFormats;
 import dev.tollgate.http.ApiRequest;
@@ -28,8 +29,12 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private final Router router;
 
+    /** Lambda's constructor: also compiles the input schemas now, so SnapStart snapshots them compiled. */
     public ExecuteHandler() {
         this(Services.fromEnvironment());
+        if (Services.fromEnvironment().toolExecutor() instanceof ExecutionService execution) {
+            execution.warmUp();
+        }
     }
 
     public ExecuteHandler(Services services) {
