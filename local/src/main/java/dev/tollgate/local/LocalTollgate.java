@@ -16,6 +16,7 @@ import dev.tollgate.testkit.LocalDynamo;
 import dev.tollgate.testkit.SamTemplate;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.nio.file.Path;
@@ -42,25 +43,30 @@ public final class LocalTollgate implements AutoCloseable {
 
     /** What to start; see {@link LocalRunner} for the command-line flags that fill it. */
     public record Options(Path repoRoot, String host, int port, Path dataDir, Map<String, String> environment,
-                          Consumer<String> requestLog) {
+                          Consumer<String> requestLog, ExecutionInterceptor awsInterceptor) {
         public static Options defaults(Path repoRoot) {
-            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { });
+            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { }, null);
         }
 
         public Options withPort(int newPort) {
-            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog);
+            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog, awsInterceptor);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(repoRoot, host, port, dir, environment, requestLog);
+            return new Options(repoRoot, host, port, dir, environment, requestLog, awsInterceptor);
         }
 
         public Options withEnvironment(Map<String, String> env) {
-            return new Options(repoRoot, host, port, dataDir, env, requestLog);
+            return new Options(repoRoot, host, port, dataDir, env, requestLog, awsInterceptor);
         }
 
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(repoRoot, host, port, dataDir, environment, log);
+            return new Options(repoRoot, host, port, dataDir, environment, log, awsInterceptor);
+        }
+
+        /** Observes every AWS SDK call the handlers make (benchmarks count round trips with it). */
+        public Options withAwsInterceptor(ExecutionInterceptor interceptor) {
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, interceptor);
         }
     }
 
@@ -89,7 +95,7 @@ public final class LocalTollgate implements AutoCloseable {
             Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), options.environment(),
                     options.repoRoot()));
             config = withKmsKey(config);
-            Services services = Services.create(config);
+            Services services = Services.create(config, java.time.Clock.systemUTC(), options.awsInterceptor());
             registerPlatformKeys(services);
 
             Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();

@@ -18,6 +18,8 @@ import org.crac.Resource;
  */
 public final class SnapStartPriming implements Resource {
     private static final Log LOG = Log.get(SnapStartPriming.class);
+    /** CRaC contexts may hold resources weakly; this keeps the registered one alive until the snapshot. */
+    private static volatile SnapStartPriming registered;
 
     private final Services services;
 
@@ -27,7 +29,8 @@ public final class SnapStartPriming implements Resource {
 
     /** Registers once per container; outside a CRaC-capable runtime this is a no-op. */
     static void register(Services services) {
-        Core.getGlobalContext().register(new SnapStartPriming(services));
+        registered = new SnapStartPriming(services);
+        Core.getGlobalContext().register(registered);
     }
 
     @Override

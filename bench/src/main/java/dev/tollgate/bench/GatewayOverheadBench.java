@@ -1,0 +1,165 @@
+package dev.tollgate.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.domain.Account;
+import dev.tollgate.domain.Plan;
+import dev.tollgate.local.LocalTollgate;
+import dev.tollgate.log.Log;
+import dev.tollgate.testkit.RepoRoot;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * Gateway overhead (SPEC §11.3): p50/p99 of {@code POST /api/v1/execute} through the local runner (same handlers,
+ * DynamoDB Local, local keyring) minus a direct call to the same loopback stub upstream, in credits and BYOK mode.
+ * Time spent inside AWS SDK calls is measured separately with an SDK interceptor, and AWS round trips are counted
+ * per request. Sequential requests, bounded count.
+ */
+public final class GatewayOverheadBench {
+    private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
+    private static final byte[] STUB_RESPONSE = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":80,\"total_tokens\":92}}").getBytes(StandardCharsets.UTF_8);
+
+    private GatewayOverheadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        Log.setLevel(Log.Level.WARN);
+        HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stub.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, STUB_RESPONSE.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(STUB_RESPONSE);
+            }
+        });
+        stub.setExecutor(Executors.newFixedThreadPool(4));
+        stub.start();
+        String stubUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
+
+        AwsCallMeter meter = new AwsCallMeter();
+        Map<String, String> env = Map.of(
+                "TOLLGATE_UPSTREAM_OPENAI_URL", stubUrl,
+                "TOLLGATE_PLATFORM_KEY_OPENAI", "sk-proj-benchplatform0000000000000000000000",
+                "TOLLGATE_LOG_LEVEL", "WARN");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
+                .withEnvironment(env).withAwsInterceptor(meter))) {
+            String base = tollgate.baseUrl().toString().replaceAll("/$", "");
+            var accounts = tollgate.services().accountService();
+            Account credits = accounts.create(Account.Type.PERSONAL, Plan.PRO, "credits", "bench");
+            accounts.topUp(credits.id(), 1_000_000L * 100_000, "bench", "bench");
+            String creditsKey = accounts.issueApiKey(credits.id(), "bench", "bench").token();
+            Account byok = accounts.create(Account.Type.PERSONAL, Plan.PRO, "byok", "bench");
+            accounts.topUp(byok.id(), 1_000_000L * 100, "bench", "bench");
+            String byokKey = accounts.issueApiKey(byok.id(), "bench", "bench").token();
+            tollgate.services().keyRegistry().registerPersonal(byok, "bench", "openai",
+                    "sk-proj-benchcustomer000000000000000000000", null, false);
+
+            HttpRequest direct = HttpRequest.newBuilder(URI.create(stubUrl + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer sk-proj-direct").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+            String execute = "{\"tool\":\"openai\",\"operation\":\"chat_completion\",\"input\":" + CHAT + "}";
+            Map<String, HttpRequest> cases = new LinkedHashMap<>();
+            cases.put("direct to stub", direct);
+            cases.put("execute credits", executeRequest(base, creditsKey, execute));
+            cases.put("execute byok", executeRequest(base, byokKey, execute));
+            String peer = System.getProperty("tollgate.bench.peer");
+            if (peer != null) {
+                // The open-source Portkey gateway on the same stub: its own overhead is the yardstick (SPEC §11.3).
+                cases.put("portkey peer", HttpRequest.newBuilder(URI.create(peer + "/v1/chat/completions"))
+                        .header("x-portkey-provider", "openai").header("x-portkey-custom-host", stubUrl + "/v1")
+                        .header("Authorization", "Bearer sk-proj-direct").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build());
+            }
+
+            for (Map.Entry<String, HttpRequest> c : cases.entrySet()) {
+                for (int i = 0; i < warmup; i++) {
+                    send(http, c.getValue());
+                }
+                meter.reset();
+                long[] nanos = new long[requests];
+                for (int i = 0; i < requests; i++) {
+                    long started = System.nanoTime();
+                    send(http, c.getValue());
+                    nanos[i] = System.nanoTime() - started;
+                }
+                Arrays.sort(nanos);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("case", c.getKey());
+                row.put("requests", requests);
+                row.put("p50_ms", ms(nanos[requests / 2]));
+                row.put("p99_ms", ms(nanos[(int) (requests * 0.99)]));
+                row.put("aws_calls_per_request", Math.round(100.0 * meter.totalCalls() / requests) / 100.0);
+                row.put("aws_ms_per_request", ms(meter.totalNanos() / requests));
+                row.put("aws_calls", perRequest(meter.snapshot(), requests));
+                rows.add(row);
+                System.out.println(row);
+            }
+        } finally {
+            stub.stop(0);
+        }
+        double direct = (double) rows.get(0).get("p50_ms");
+        for (Map<String, Object> row : rows.subList(1, rows.size())) {
+            double overhead = (double) row.get("p50_ms") - direct;
+            row.put("overhead_p50_ms", round(overhead));
+            row.put("overhead_without_aws_ms", round(overhead - (double) row.get("aws_ms_per_request")));
+        }
+        rows.stream().filter(r -> r.get("case").equals("portkey peer")).findFirst().ifPresent(peerRow -> {
+            double peerOverhead = (double) peerRow.get("overhead_p50_ms");
+            for (Map<String, Object> row : rows.subList(1, rows.size())) {
+                if (peerOverhead > 0 && !row.equals(peerRow)) {
+                    row.put("own_overhead_vs_peer", round((double) row.get("overhead_without_aws_ms") / peerOverhead));
+                }
+            }
+        });
+        BenchReport.write("gateway-overhead", rows);
+        rows.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private static HttpRequest executeRequest(String base, String token, String body) {
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/execute"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static void send(HttpClient http, HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("benchmark request failed: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static Map<String, Double> perRequest(Map<String, Long> calls, int requests) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        calls.forEach((k, v) -> out.put(k, Math.round(100.0 * v / requests) / 100.0));
+        return out;
+    }
+
+    private static double ms(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+}
