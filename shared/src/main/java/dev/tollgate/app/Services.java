@@ -9,6 +9,12 @@ import dev.tollgate.auth.Authenticator;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
+import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.mcp.McpDispatcher;
+import dev.tollgate.mcp.McpEndpoint;
+import dev.tollgate.mcp.McpSettings;
+import dev.tollgate.mcp.McpTools;
+import dev.tollgate.mcp.PendingToolExecutor;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
@@ -45,6 +51,8 @@ public final class Services {
     private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
     private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
+    // TODO(lead, issue 5): mcpEndpoint(toolExecutor()) once the execution engine is on main; delete PendingToolExecutor.
+    private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(PendingToolExecutor.INSTANCE));
 
     private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor) {
         this.config = config;
@@ -141,6 +149,20 @@ public final class Services {
 
     public KeyInfoService keyInfo() {
         return keyInfo.get();
+    }
+
+    /** {@code /mcp}: transport rules, JSON-RPC dispatch, tools through the one execution engine (SPEC 10). */
+    public McpEndpoint mcpEndpoint() {
+        return mcpEndpoint.get();
+    }
+
+    /** A {@code /mcp} endpoint over the given execution engine (tests use a fake one); not cached. */
+    public McpEndpoint mcpEndpoint(ToolExecutor executor) {
+        McpSettings settings = McpSettings.from(config());
+        KeyInfoService accountInfo = keyInfo();
+        McpTools tools = new McpTools(executor, accountInfo::describe, catalog(), settings.pageSize());
+        CustomerGate gate = customerGate();
+        return new McpEndpoint(settings, gate::enter, new McpDispatcher(tools, settings.serverVersion()));
     }
 
     /** Thread-safe memoization without holding a lock after the first build. */

@@ -13,6 +13,9 @@ import java.util.Set;
 public final class ApiRoutes {
     public static final Set<String> ALL = Set.copyOf(List.of(
             "GET /api/v1/key",
+            "POST /mcp",
+            "GET /mcp",
+            "DELETE /mcp",
             "POST /admin/v1/accounts",
             "GET /admin/v1/accounts/{id}",
             "PATCH /admin/v1/accounts/{id}",
