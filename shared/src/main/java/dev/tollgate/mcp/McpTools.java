@@ -158,8 +158,8 @@ public final class McpTools {
     }
 
     /**
-     * The arguments exactly as the client sent them (read from the raw params rather than the SDK's
-     * {@code Map<String, Object>}, which would not keep number spellings and key order byte-for-byte).
+     * The arguments as a JSON tree read the way REST reads its body (decimals exact, key order kept), taken from the
+     * raw params rather than the SDK's {@code Map<String, Object>} so both doors hand the engine the same input.
      */
     private static ObjectNode arguments(JsonNode arguments) {
         if (arguments == null || arguments.isNull()) {
