@@ -183,7 +183,9 @@ public final class AdminCli {
                     case "create" -> {
                         body.put("type", inv.flags().getOrDefault("type", "personal"));
                         body.put("plan", inv.flags().getOrDefault("plan", "free"));
-                        body.put("name", inv.flags().getOrDefault("name", ""));
+                        if (inv.flag("name") != null) {
+                            body.put("name", inv.flag("name"));
+                        }
                         return new Call("POST", "/admin/v1/accounts", body);
                     }
                     case "get" -> {

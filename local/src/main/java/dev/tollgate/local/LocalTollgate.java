@@ -14,6 +14,8 @@ import dev.tollgate.testkit.LocalDynamo;
 import dev.tollgate.testkit.SamTemplate;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -96,8 +98,14 @@ public final class LocalTollgate implements AutoCloseable {
                 invokers.put(name, event -> handler.handleRequest(event, new LocalContext(name)));
                 mounted.add(function);
             }
-            LocalApiGateway gateway = LocalApiGateway.start(mounted, invokers, options.host(), options.port(),
-                    options.requestLog());
+            // API Gateway checks SigV4 on the admin routes before the function runs; locally the same place checks
+            // the admin token, and the function sees the same authorizer.iam block it gets when deployed.
+            byte[] adminToken = ("Bearer " + config.require("TOLLGATE_ADMIN_TOKEN")).getBytes(StandardCharsets.UTF_8);
+            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, options.host(), options.port(),
+                    LocalApiGateway.Options.defaults()
+                            .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
+                                    presented.getBytes(StandardCharsets.UTF_8), adminToken))
+                            .withRequestLog(options.requestLog()));
             return new LocalTollgate(dynamo, gateway, services, config,
                     mounted.stream().map(FunctionSpec::logicalId).toList());
         } catch (RuntimeException e) {
@@ -119,7 +127,6 @@ public final class LocalTollgate implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
         env.put("TOLLGATE_STAGE", "local");
         env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
-        env.put("TOLLGATE_ADMIN_AUTH", "token");
         env.put("TOLLGATE_ADMIN_TOKEN", "tga_" + HexFormat.of().formatHex(randomBytes(24)));
         env.put("TOLLGATE_KMS_MODE", "local");
         env.put("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true");
@@ -160,7 +167,7 @@ public final class LocalTollgate implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        return gateway.baseUrl();
+        return gateway.baseUri();
     }
 
     public String adminToken() {

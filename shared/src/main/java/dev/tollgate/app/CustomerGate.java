@@ -1,36 +1,86 @@
 package dev.tollgate.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.auth.Authenticator;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.domain.Account;
+import dev.tollgate.domain.Ids;
+import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
+import dev.tollgate.http.Json;
+import dev.tollgate.workspace.WorkspaceStore;
+import java.util.Optional;
 
 /**
  * The door every customer route goes through: authenticate the bearer token, then resolve the account the request
- * acts for and refuse suspended accounts. A request may name a workspace ({@code X-Tollgate-Workspace}); until the
- * caller is a member of it, that workspace does not exist for them (404, never 403).
+ * acts for and the caller's role there (SPEC §4). A person acts for their personal account unless the request names
+ * a workspace ({@code X-Tollgate-Workspace} header, or {@code "workspace"} in a JSON body) of which they are a
+ * member; an agent always acts for its own workspace. A workspace the caller does not belong to does not exist for
+ * them (404, never 403). Suspended accounts are refused.
  */
 public final class CustomerGate {
     public static final String WORKSPACE_HEADER = "X-Tollgate-Workspace";
 
     private final Authenticator authenticator;
     private final AccountService accounts;
+    private final WorkspaceStore workspaces;
 
-    public CustomerGate(Authenticator authenticator, AccountService accounts) {
+    public CustomerGate(Authenticator authenticator, AccountService accounts, WorkspaceStore workspaces) {
         this.authenticator = authenticator;
         this.accounts = accounts;
+        this.workspaces = workspaces;
     }
 
     public Acting enter(ApiRequest request) {
         Caller caller = authenticator.authenticate(request.header("authorization"));
-        String actingAccountId = caller.homeAccountId();
-        var workspace = request.header(WORKSPACE_HEADER);
-        if (workspace.isPresent() && !workspace.get().equals(actingAccountId)) {
+        Optional<String> named = request.header(WORKSPACE_HEADER).or(() -> workspaceInBody(request));
+        if (caller.isAgent()) {
+            if (named.isPresent() && !named.get().equals(caller.homeAccountId())) {
+                throw TollgateException.notFound("Workspace");
+            }
+            return new Acting(caller, accounts.requireActive(caller.homeAccountId()), Role.AGENT);
+        }
+        if (named.isEmpty() || named.get().equals(caller.homeAccountId())) {
+            return new Acting(caller, accounts.requireActive(caller.homeAccountId()), Role.OWNER);
+        }
+        return actFor(caller, named.get());
+    }
+
+    /** The caller acting for workspace {@code workspaceId} (a path parameter), with their role there. */
+    public Acting enterWorkspace(ApiRequest request, String workspaceId) {
+        Caller caller = authenticator.authenticate(request.header("authorization"));
+        if (caller.isAgent()) {
+            if (!workspaceId.equals(caller.homeAccountId())) {
+                throw TollgateException.notFound("Workspace");
+            }
+            return new Acting(caller, accounts.requireActive(workspaceId), Role.AGENT);
+        }
+        return actFor(caller, workspaceId);
+    }
+
+    private Acting actFor(Caller caller, String workspaceId) {
+        if (!Ids.looksLike(workspaceId, "ws")) {
             throw TollgateException.notFound("Workspace");
         }
-        Account account = accounts.requireActive(actingAccountId);
-        return new Acting(caller, account);
+        Role role = workspaces.membership(workspaceId, caller.principalId())
+                .orElseThrow(() -> TollgateException.notFound("Workspace")).role();
+        Account workspace = accounts.requireActive(workspaceId);
+        return new Acting(caller, workspace, role);
+    }
+
+    /** Peeks at a JSON body's "workspace" without failing: a malformed body is the endpoint's error to report. */
+    private static Optional<String> workspaceInBody(ApiRequest request) {
+        String body = request.body();
+        if (body.isBlank() || body.stripLeading().charAt(0) != '{') {
+            return Optional.empty();
+        }
+        try {
+            JsonNode workspace = Json.read(body).get("workspace");
+            return workspace != null && workspace.isTextual() ? Optional.of(workspace.asText()) : Optional.empty();
+        } catch (Exception malformed) {
+            return Optional.empty();
+        }
     }
 }

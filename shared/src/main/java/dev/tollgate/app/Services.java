@@ -19,7 +19,12 @@ import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
 import dev.tollgate.store.DynamoCreditLedger;
+import dev.tollgate.store.DynamoWorkspaceStore;
 import dev.tollgate.store.Tables;
+import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.NoKeyVault;
+import dev.tollgate.workspace.WorkspaceService;
+import dev.tollgate.workspace.WorkspaceStore;
 import java.time.Clock;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -48,8 +53,13 @@ public final class Services {
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
-    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService()));
-    private final Supplier<AdminGate> adminGate = lazy(() -> new AdminGate(config()));
+    private final Supplier<KeyVault> keyVault = lazy(NoKeyVault::new);
+    private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
+    private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
+            accountService(), apiKeyStore(), keyVault(), audit(), clock(), balanceShards()));
+    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
+            workspaceStore()));
+    private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
     // TODO(lead, issue 5): mcpEndpoint(toolExecutor()) once the execution engine is on main; delete PendingToolExecutor.
     private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(PendingToolExecutor.INSTANCE));
@@ -77,6 +87,7 @@ public final class Services {
                 if (current == null) {
                     current = create(Config.fromEnvironment());
                     fromEnvironment = current;
+                    SnapStartPriming.register(current);
                 }
             }
         }
@@ -137,6 +148,18 @@ public final class Services {
 
     public AccountService accountService() {
         return accountService.get();
+    }
+
+    public KeyVault keyVault() {
+        return keyVault.get();
+    }
+
+    public WorkspaceStore workspaceStore() {
+        return workspaceStore.get();
+    }
+
+    public WorkspaceService workspaceService() {
+        return workspaceService.get();
     }
 
     public CustomerGate customerGate() {

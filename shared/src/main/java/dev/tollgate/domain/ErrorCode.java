@@ -29,6 +29,7 @@ public enum ErrorCode {
     CONFLICT(409, "conflict"),
     REQUEST_IN_PROGRESS(409, "request_in_progress"),
     KEY_IN_USE(409, "key_in_use"),
+    LAST_ADMIN(409, "last_admin"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),

@@ -23,7 +23,18 @@ public final class ApiRoutes {
             "GET /admin/v1/accounts/{id}/api-keys",
             "DELETE /admin/v1/api-keys/{key_id}",
             "POST /admin/v1/accounts/{id}/topups",
-            "POST /admin/v1/accounts/{id}/adjustments"));
+            "POST /admin/v1/accounts/{id}/adjustments",
+            "POST /api/v1/workspaces",
+            "GET /api/v1/workspaces",
+            "GET /api/v1/workspaces/{ws}",
+            "GET /api/v1/workspaces/{ws}/members",
+            "POST /api/v1/workspaces/{ws}/members",
+            "DELETE /api/v1/workspaces/{ws}/members/{account_id}",
+            "POST /api/v1/workspaces/{ws}/agents",
+            "GET /api/v1/workspaces/{ws}/agents",
+            "GET /api/v1/workspaces/{ws}/agents/{agent_id}",
+            "PATCH /api/v1/workspaces/{ws}/agents/{agent_id}",
+            "DELETE /api/v1/workspaces/{ws}/agents/{agent_id}"));
 
     private ApiRoutes() {
     }

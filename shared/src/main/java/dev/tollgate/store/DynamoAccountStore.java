@@ -32,6 +32,11 @@ public final class DynamoAccountStore implements AccountStore {
 
     @Override
     public void create(Account account, int balanceShards) {
+        dynamo.transactWriteItems(b -> b.transactItems(creationWrites(account, balanceShards, Map.of())));
+    }
+
+    /** The profile and zero balance shards of a new account, each conditioned on not existing yet. */
+    List<TransactWriteItem> creationWrites(Account account, int balanceShards, Map<String, AttributeValue> extraProfile) {
         List<TransactWriteItem> writes = new ArrayList<>();
         Map<String, AttributeValue> profile = new HashMap<>();
         profile.put("pk", s(account.id()));
@@ -42,12 +47,13 @@ public final class DynamoAccountStore implements AccountStore {
         profile.put("name", s(account.name()));
         profile.put("created_at", Attr.time(account.createdAt()));
         profile.put("balance_shards", Attr.n(balanceShards));
+        profile.putAll(extraProfile);
         writes.add(put(profile));
         for (int shard = 0; shard < balanceShards; shard++) {
             writes.add(put(Map.of("pk", s(account.id()), "sk", s(DynamoCreditLedger.shardKey(shard)),
                     "balance", Attr.n(0), "held", Attr.n(0), "version", Attr.n(0))));
         }
-        dynamo.transactWriteItems(b -> b.transactItems(writes));
+        return writes;
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item) {

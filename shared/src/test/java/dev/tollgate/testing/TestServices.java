@@ -16,8 +16,6 @@ public final class TestServices {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.dynamo().endpoint().toString());
         env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
-        env.put("TOLLGATE_ADMIN_AUTH", "token");
-        env.put("TOLLGATE_ADMIN_TOKEN", "test-admin-token-0123456789");
         env.remove("TOLLGATE_KMS_KEY_ID");
         env.putAll(overrides);
         return Config.of(env);

@@ -231,7 +231,9 @@ public final class LocalApiGateway implements AutoCloseable {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (name.equals("cookie")) {
                 header.getValue().forEach(line -> splitCookies(line, cookies));
-            } else if (options.iamHeader() == null || !name.equalsIgnoreCase(options.iamHeader())) {
+            } else if (!(match.route().iamAuth() && options.iamHeader() != null && name.equalsIgnoreCase(options.iamHeader()))) {
+                // Only an AWS_IAM route consumes the stand-in (as API Gateway consumes a signature); other routes
+                // see every header, e.g. a customer's own Authorization.
                 headers.merge(name, String.join(",", header.getValue()), (a, b) -> a + "," + b);
             }
         }

@@ -49,8 +49,8 @@ public final class SamTemplate {
         this.source = source;
         this.root = root;
         this.tables = List.copyOf(readTables());
-        this.globalEnvironment = Collections.unmodifiableMap(
-                plainStrings(root.path("Globals").path("Function").path("Environment").path("Variables")));
+        this.globalEnvironment = Collections.unmodifiableMap(withParameterDefaults(
+                plainStrings(root.path("Globals").path("Function").path("Environment").path("Variables"))));
         this.functions = List.copyOf(readFunctions());
     }
 
@@ -97,10 +97,19 @@ public final class SamTemplate {
     /**
      * {@code Globals.Function.Environment.Variables}, in template order, flattened to plain strings:
      * {@code !Ref X} gives {@code X}, {@code !GetAtt X.Arn} gives {@code X.Arn}, {@code !Sub 's'} gives
-     * {@code s}. Callers replace logical ids by local names.
+     * {@code s}; a {@code !Ref} to a template parameter gives that parameter's {@code Default}. Callers replace
+     * resource logical ids by local names.
      */
     public Map<String, String> globalEnvironment() {
         return globalEnvironment;
+    }
+
+    private Map<String, String> withParameterDefaults(Map<String, String> values) {
+        Map<String, String> resolved = new java.util.LinkedHashMap<>(values);
+        JsonNode parameters = root.path("Parameters");
+        resolved.replaceAll((name, value) -> parameters.path(value).has("Default")
+                ? parameters.path(value).path("Default").asText() : value);
+        return resolved;
     }
 
     // ---- tables -----------------------------------------------------------------------------------

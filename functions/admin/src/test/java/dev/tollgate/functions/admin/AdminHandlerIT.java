@@ -30,7 +30,6 @@ class AdminHandlerIT {
     static void wire() {
         Map<String, String> env = new HashMap<>(DYNAMO.environment());
         env.put("AWS_ENDPOINT_URL_DYNAMODB", DYNAMO.dynamo().endpoint().toString());
-        env.put("TOLLGATE_ADMIN_AUTH", "iam");
         handler = new AdminHandler(Services.create(Config.of(env)));
     }
 
@@ -40,7 +39,7 @@ class AdminHandlerIT {
     }
 
     private static APIGatewayV2HTTPEvent event(String name, Map<String, String> placeholders) {
-        return ApiEvents.fromRepo("events/admin/" + name + ".json", placeholders);
+        return ApiEvents.fromRepo("admin/" + name + ".json", placeholders);
     }
 
     @Test

@@ -42,7 +42,7 @@ class BalanceHandlerIT {
         String token = services.accountService().issueApiKey(account.id(), "k", "test").token();
 
         var response = handler.handleRequest(
-                ApiEvents.fromRepo("events/balance/get-key.json", Map.of("tg_test_PLACEHOLDER", token)), null);
+                ApiEvents.fromRepo("balance/get-key.json", Map.of("tg_test_PLACEHOLDER", token)), null);
         assertEquals(200, response.getStatusCode(), response.getBody());
         JsonNode body = JSON.readTree(response.getBody());
         assertEquals(account.id(), body.path("account_id").asText());
@@ -53,7 +53,7 @@ class BalanceHandlerIT {
 
     @Test
     void theTemplateTokenPlaceholderIsRejectedWithBearerChallenge() throws Exception {
-        var response = handler.handleRequest(ApiEvents.fromRepo("events/balance/get-key.json"), null);
+        var response = handler.handleRequest(ApiEvents.fromRepo("balance/get-key.json"), null);
         assertEquals(401, response.getStatusCode());
         assertTrue(response.getHeaders().get("WWW-Authenticate").startsWith("Bearer"));
         assertEquals("unauthorized", JSON.readTree(response.getBody()).path("error").path("code").asText());
@@ -61,7 +61,7 @@ class BalanceHandlerIT {
 
     @Test
     void theDefaultRouteAnswersUnknownPathsWithTheEnvelope() throws Exception {
-        var response = handler.handleRequest(ApiEvents.fromRepo("events/balance/unknown-route.json"), null);
+        var response = handler.handleRequest(ApiEvents.fromRepo("balance/unknown-route.json"), null);
         assertEquals(404, response.getStatusCode());
         assertEquals("not_found", JSON.readTree(response.getBody()).path("error").path("code").asText());
     }
