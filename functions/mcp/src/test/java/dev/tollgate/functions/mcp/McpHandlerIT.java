@@ -82,7 +82,7 @@ class McpHandlerIT {
                         op.inputSchema(), op.pricing().describe(), "free", null)), null);
             }
         };
-        handler = new McpHandler(services.mcpEndpoint(recording));
+        handler = new McpHandler(services, services.mcpEndpoint(recording));
     }
 
     private APIGatewayV2HTTPResponse invoke(String event) {
