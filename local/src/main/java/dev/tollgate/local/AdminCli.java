@@ -22,6 +22,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.tollgate.audit.AuditChain;
+import dev.tollgate.audit.AuditEntry;
+import dev.tollgate.audit.AuditWire;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -45,6 +48,11 @@ public final class AdminCli {
               api-keys revoke KEY_ID
               topup ACCOUNT_ID CREDITS --reference REF     (same REF again credits once)
               adjust ACCOUNT_ID CREDITS --reason TEXT [--reference REF]
+              platform-keys set PROVIDER KEY|-             (- reads the key from standard input)
+              platform-keys delete PROVIDER | platform-keys list
+              audit list ACCOUNT_ID|platform [--limit N]
+              audit verify ACCOUNT_ID|platform             (recomputes the hash chain; exit 1 on any edit or gap)
+              rewrap --to-kms-key ARN [--page-size N]      (re-wraps every data key under ARN, page by page)
             Without --endpoint, the local runner's .tollgate/local.json is used.""";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -91,6 +99,12 @@ public final class AdminCli {
             return inv.words().isEmpty() ? 2 : 0;
         }
         try {
+            if (inv.words().get(0).equals("audit") && inv.words().size() > 1 && inv.words().get(1).equals("verify")) {
+                return verifyAudit(inv, inv.word(2, "ACCOUNT_ID"));
+            }
+            if (inv.words().get(0).equals("rewrap")) {
+                return rewrap(inv);
+            }
             Call call = toCall(inv);
             HttpResponse<String> response = send(inv, call);
             return print(inv, call, response);
@@ -230,8 +244,130 @@ public final class AdminCli {
                 }
                 return new Call("POST", "/admin/v1/accounts/" + account + "/adjustments", body);
             }
+            case "platform-keys" -> {
+                switch (action) {
+                    case "set" -> {
+                        String provider = id(inv.word(2, "PROVIDER"));
+                        String key = inv.word(3, "KEY (or - to read it from standard input)");
+                        body.put("api_key", key.equals("-") ? readStdin() : key);
+                        return new Call("PUT", "/admin/v1/platform-keys/" + provider, body);
+                    }
+                    case "delete" -> {
+                        return new Call("DELETE", "/admin/v1/platform-keys/" + id(inv.word(2, "PROVIDER")), null);
+                    }
+                    case "list" -> {
+                        return new Call("GET", "/admin/v1/platform-keys", null);
+                    }
+                    default -> throw new IllegalArgumentException("unknown platform-keys command '" + action + "'");
+                }
+            }
+            case "audit" -> {
+                if (!action.equals("list")) {
+                    throw new IllegalArgumentException("unknown audit command '" + action + "'");
+                }
+                String limit = inv.flags().getOrDefault("limit", "100");
+                return new Call("GET", "/admin/v1/accounts/" + id(inv.word(2, "ACCOUNT_ID")) + "/audit?limit=" + id(limit), null);
+            }
             default -> throw new IllegalArgumentException("unknown command '" + group + "'");
         }
+    }
+
+    private static String readStdin() {
+        try {
+            String key = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("no key on standard input");
+            }
+            return key;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the key from standard input");
+        }
+    }
+
+    /** Downloads the whole audit log page by page and recomputes the hash chain here, not on the server. */
+    private int verifyAudit(Invocation inv, String accountId) throws IOException, InterruptedException {
+        List<AuditEntry> entries = new ArrayList<>();
+        String cursor = null;
+        do {
+            String path = "/admin/v1/accounts/" + id(accountId) + "/audit?limit=100"
+                    + (cursor == null ? "" : "&cursor=" + id(cursor));
+            Call call = new Call("GET", path, null);
+            HttpResponse<String> response = send(inv, call);
+            if (response.statusCode() != 200) {
+                return print(inv, call, response);
+            }
+            JsonNode page = JSON.readTree(response.body());
+            page.path("data").forEach(node -> entries.add(AuditWire.parse(node)));
+            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+        } while (cursor != null);
+        List<AuditChain.Problem> problems = AuditChain.verify(entries);
+        if (inv.json()) {
+            ObjectNode result = JSON.createObjectNode();
+            result.put("account_id", accountId);
+            result.put("entries", entries.size());
+            result.put("valid", problems.isEmpty());
+            var list = result.putArray("problems");
+            problems.forEach(p -> list.addObject().put("seq", p.seq()).put("kind", p.kind()).put("message", p.message()));
+            out.println(JSON.writeValueAsString(result));
+        } else if (problems.isEmpty()) {
+            out.printf("audit log of %s: %d entries, hash chain intact%s%n", accountId, entries.size(),
+                    entries.isEmpty() ? "" : " (head " + entries.stream().mapToLong(AuditEntry::seq).max().orElse(0) + ")");
+        } else {
+            err.printf("audit log of %s: %d entries, %d problem(s)%n", accountId, entries.size(), problems.size());
+            problems.forEach(p -> err.printf("  seq %d  %-12s %s%n", p.seq(), p.kind(), p.message()));
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    /** Calls the rewrap route until the walk is complete, printing progress; exit 1 if any record failed. */
+    private int rewrap(Invocation inv) throws IOException, InterruptedException {
+        String target = requireFlag(inv, "to-kms-key");
+        int pageSize;
+        try {
+            pageSize = Integer.parseInt(inv.flags().getOrDefault("page-size", "25"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--page-size must be a number from 1 to 100");
+        }
+        long examined = 0;
+        long rewrapped = 0;
+        long unchanged = 0;
+        long skipped = 0;
+        long failed = 0;
+        String cursor = null;
+        int pages = 0;
+        do {
+            ObjectNode body = JSON.createObjectNode().put("to_kms_key", target).put("limit", pageSize);
+            if (cursor != null) {
+                body.put("cursor", cursor);
+            }
+            Call call = new Call("POST", "/admin/v1/rewrap", body);
+            HttpResponse<String> response = send(inv, call);
+            if (response.statusCode() != 200) {
+                return print(inv, call, response);
+            }
+            JsonNode page = JSON.readTree(response.body());
+            pages++;
+            examined += page.path("examined").asLong();
+            rewrapped += page.path("rewrapped").asLong();
+            unchanged += page.path("unchanged").asLong();
+            skipped += page.path("skipped").asLong();
+            failed += page.path("failed").asLong();
+            cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+            if (!inv.json()) {
+                out.printf("page %d: %d keys examined so far, %d re-wrapped, %d already there, %d skipped, %d failed%n",
+                        pages, examined, rewrapped, unchanged, skipped, failed);
+            }
+        } while (cursor != null);
+        if (inv.json()) {
+            ObjectNode result = JSON.createObjectNode().put("to_kms_key", target).put("pages", pages)
+                    .put("examined", examined).put("rewrapped", rewrapped).put("unchanged", unchanged)
+                    .put("skipped", skipped).put("failed", failed);
+            out.println(JSON.writeValueAsString(result));
+        } else {
+            out.println(skipped > 0 ? "done; records changed during the run were skipped: run it again to cover them"
+                    : "done");
+        }
+        return failed > 0 ? 1 : 0;
     }
 
     private static String requireFlag(Invocation inv, String name) {

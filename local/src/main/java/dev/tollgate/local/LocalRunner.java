@@ -44,6 +44,9 @@ public final class LocalRunner {
         Optional<JsonNode> previous = flags.dataDir == null ? Optional.empty() : readState(stateFile);
 
         Map<String, String> env = new HashMap<>(passThroughEnvironment());
+        if (flags.kmsEndpoint != null) {
+            env.put("AWS_ENDPOINT_URL_KMS", flags.kmsEndpoint);
+        }
         previous.map(p -> p.path("admin_token").asText(null)).ifPresent(t -> env.put("TOLLGATE_ADMIN_TOKEN", t));
 
         PrintStream out = System.out;
@@ -69,6 +72,13 @@ public final class LocalRunner {
         out.println("  Demo account " + demo.accountId() + " (plan pro, 100 credits)");
         out.println("  Demo API key " + demo.apiKey());
         out.println("  Admin token  " + tollgate.adminToken());
+        out.println("  Key vault    " + ("aws".equals(tollgate.config().get("TOLLGATE_KMS_MODE", "local"))
+                ? "KMS " + tollgate.config().get("TOLLGATE_KMS_KEY_ID", "?") + " at "
+                        + tollgate.config().get("AWS_ENDPOINT_URL_KMS").or(() -> tollgate.config().get("AWS_ENDPOINT_URL")).orElse("AWS")
+                : "local keyring (" + (tollgate.config().get("TOLLGATE_MASTER_KEY").isPresent()
+                        ? "TOLLGATE_MASTER_KEY" : ".tollgate/master.key") + ")"));
+        out.println("  Platform keys " + (tollgate.services().keyVault().platformProviders().isEmpty() ? "none"
+                : String.join(", ", tollgate.services().keyVault().platformProviders())));
         out.println("  Saved to     " + root.relativize(stateFile));
         out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
         out.println("  ./tollgate admin accounts get " + demo.accountId());
@@ -126,15 +136,18 @@ public final class LocalRunner {
 
     static final class Flags {
         static final String USAGE = """
-                usage: ./tollgate local [--port N] [--data-dir DIR] [--quiet]
+                usage: ./tollgate local [--port N] [--data-dir DIR] [--kms-endpoint URL] [--quiet]
                   --port N        HTTP port (default 8787; 0 picks a free one)
                   --data-dir DIR  keep DynamoDB data in DIR across restarts (default: in memory)
+                  --kms-endpoint URL  use the KMS API at URL (moto_server, LocalStack) instead of the local
+                                  keyring; a key is created there unless TOLLGATE_KMS_KEY_ID is set
                   --quiet         do not log one line per request
                 environment: TOLLGATE_UPSTREAM_<ID>_URL, TOLLGATE_PLATFORM_KEY_<ID>, TOLLGATE_MASTER_KEY,
                              AWS_ENDPOINT_URL (use moto/LocalStack KMS instead of the local keyring)""";
 
         int port = 8787;
         Path dataDir;
+        String kmsEndpoint;
         boolean quiet;
         boolean help;
 
@@ -144,6 +157,7 @@ public final class LocalRunner {
                 switch (args[i]) {
                     case "--port" -> flags.port = parsePort(value(args, ++i, "--port"));
                     case "--data-dir" -> flags.dataDir = Path.of(value(args, ++i, "--data-dir")).toAbsolutePath();
+                    case "--kms-endpoint" -> flags.kmsEndpoint = value(args, ++i, "--kms-endpoint");
                     case "--quiet" -> flags.quiet = true;
                     case "-h", "--help" -> flags.help = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);

@@ -8,6 +8,8 @@ import dev.tollgate.config.Config;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Plan;
+import dev.tollgate.domain.TollgateException;
+import dev.tollgate.store.AwsClients;
 import dev.tollgate.testkit.FunctionSpec;
 import dev.tollgate.testkit.LocalApiGateway;
 import dev.tollgate.testkit.LocalDynamo;
@@ -84,8 +86,11 @@ public final class LocalTollgate implements AutoCloseable {
                 tableNames.put(table.logicalId(), "tollgate-local-" + table.logicalId());
             }
             dynamo.createTables(template, tableNames::get);
-            Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), options.environment()));
+            Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), options.environment(),
+                    options.repoRoot()));
+            config = withKmsKey(config);
             Services services = Services.create(config);
+            registerPlatformKeys(services);
 
             Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();
             List<FunctionSpec> mounted = new java.util.ArrayList<>();
@@ -120,7 +125,7 @@ public final class LocalTollgate implements AutoCloseable {
      * whatever the caller overrides.
      */
     static Map<String, String> configuration(SamTemplate template, Map<String, String> tableNames, URI dynamoEndpoint,
-                                             Map<String, String> overrides) {
+                                             Map<String, String> overrides, Path repoRoot) {
         Map<String, String> env = new LinkedHashMap<>();
         template.globalEnvironment().forEach((name, value) -> env.put(name, tableNames.getOrDefault(value, value)));
         env.put("AWS_REGION", "us-east-1");
@@ -128,12 +133,46 @@ public final class LocalTollgate implements AutoCloseable {
         env.put("TOLLGATE_STAGE", "local");
         env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
         env.put("TOLLGATE_ADMIN_TOKEN", "tga_" + HexFormat.of().formatHex(randomBytes(24)));
-        env.put("TOLLGATE_KMS_MODE", "local");
+        // Template parameters (!Ref BalanceShards, !Ref LogLevel) have no value outside CloudFormation.
+        env.put("TOLLGATE_BALANCE_SHARDS", "1");
+        env.put("TOLLGATE_LOG_LEVEL", "INFO");
+        // The local keyring unless a KMS endpoint (moto, LocalStack) is configured; its master key file lives in
+        // .tollgate/ at the repository root unless TOLLGATE_MASTER_KEY is set.
+        boolean kmsEndpoint = overrides.containsKey("AWS_ENDPOINT_URL_KMS") || overrides.containsKey("AWS_ENDPOINT_URL");
+        env.put("TOLLGATE_KMS_MODE", kmsEndpoint ? "aws" : "local");
+        env.put("TOLLGATE_KEYRING_DIR", repoRoot.resolve(".tollgate").toString());
         env.put("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true");
         env.remove("TOLLGATE_KMS_KEY_ID");
         env.remove("JAVA_TOOL_OPTIONS");
         env.putAll(overrides);
         return env;
+    }
+
+    /** Against a KMS endpoint without {@code TOLLGATE_KMS_KEY_ID}: creates a key there and uses it. */
+    static Config withKmsKey(Config config) {
+        if (!"aws".equals(config.get("TOLLGATE_KMS_MODE", "local")) || config.get("TOLLGATE_KMS_KEY_ID").isPresent()) {
+            return config;
+        }
+        try (var kms = new AwsClients(config, null).kms()) {
+            String arn = kms.createKey(b -> b.description("tollgate local runner")).keyMetadata().arn();
+            return config.with("TOLLGATE_KMS_KEY_ID", arn);
+        }
+    }
+
+    /** {@code TOLLGATE_PLATFORM_KEY_<ID>=secret} registers the platform key of provider {@code <id>} at start. */
+    static void registerPlatformKeys(Services services) {
+        String prefix = "TOLLGATE_PLATFORM_KEY_";
+        for (var entry : new java.util.TreeMap<>(services.config().asMap()).entrySet()) {
+            if (!entry.getKey().startsWith(prefix) || entry.getValue() == null || entry.getValue().isBlank()) {
+                continue;
+            }
+            String provider = entry.getKey().substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+            try {
+                services.keyRegistry().setPlatformKey("local-runner", provider, entry.getValue());
+            } catch (TollgateException e) {
+                throw new IllegalStateException(entry.getKey() + ": " + e.getMessage());
+            }
+        }
     }
 
     private static byte[] randomBytes(int n) {

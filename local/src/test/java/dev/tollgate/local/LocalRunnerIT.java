@@ -1,6 +1,7 @@
 package dev.tollgate.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The quick start as a new user runs it: the whole product in one process over real HTTP, the seeded demo account,
@@ -27,13 +31,29 @@ class LocalRunnerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static final Map<String, String> PLATFORM_KEYS = Map.of(
+            "TOLLGATE_PLATFORM_KEY_TAVILY", "tvly-platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_RESEND", "re_platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_FIRECRAWL", "fc-platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_EXA", "123e4567-e89b-12d3-a456-426614174000",
+            "TOLLGATE_PLATFORM_KEY_BROWSERBASE", "bb_live_platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_OPENAI", "sk-platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_STRIPE", "sk_test_platform" + "0".repeat(20),
+            "TOLLGATE_PLATFORM_KEY_TWILIO", "AC" + "0".repeat(32) + ":" + "1".repeat(32));
+
     private static LocalTollgate tollgate;
     private static LocalTollgate.Demo demo;
     private static String base;
 
     @BeforeAll
     static void start() {
-        tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find()));
+        // Platform keys for the credits providers, as an operator would set them with TOLLGATE_PLATFORM_KEY_<ID>;
+        // the master key is given so the test writes no .tollgate/master.key.
+        byte[] master = new byte[32];
+        new java.security.SecureRandom().nextBytes(master);
+        Map<String, String> env = new HashMap<>(PLATFORM_KEYS);
+        env.put("TOLLGATE_MASTER_KEY", java.util.Base64.getEncoder().encodeToString(master));
+        tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find()).withEnvironment(env));
         demo = tollgate.seedDemo();
         base = tollgate.baseUrl().toString().replaceAll("/$", "");
     }
@@ -60,15 +80,23 @@ class LocalRunnerIT {
         return new Reply(response.statusCode(), json, response);
     }
 
-    private static JsonNode cli(String... args) {
+    record CliRun(int code, String out, String err) {
+    }
+
+    private static CliRun cliRun(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--endpoint", base, "--admin-token", tollgate.adminToken(), "--json"));
         all.addAll(List.of(args));
         int code = new AdminCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(all.toArray(String[]::new));
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, "CLI failed: " + text + err.toString(StandardCharsets.UTF_8));
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode cli(String... args) {
+        CliRun run = cliRun(args);
+        String text = run.out();
+        assertEquals(0, run.code(), "CLI failed: " + text + run.err());
         try {
             return text.isBlank() ? null : JSON.readTree(text);
         } catch (Exception e) {
@@ -145,6 +173,69 @@ class LocalRunnerIT {
         assertError(call("DELETE", "/admin/v1/api-keys/key_unknown", admin, null), 404, "not_found");
         // Nothing above moved money.
         assertEquals("100", call("GET", "/api/v1/key", demo.apiKey(), null).body().path("credits_remaining").asText());
+    }
+
+    @Test
+    void theSeedFlowRegistersByokKeysThatLeaveTheCreditListAndADeletedOneComesBack() throws Exception {
+        String accountId = cli("accounts", "create", "--plan", "pro", "--name", "Grace").path("account_id").asText();
+        String token = cli("api-keys", "issue", accountId).path("api_key").asText();
+        Map<String, String> keys = Map.of(
+                "openai", "sk-proj-" + "a1".repeat(20),
+                "stripe", "sk_test_" + "b2".repeat(15),
+                "twilio", "AC" + "0123456789abcdef".repeat(2) + ":" + "c3".repeat(16));
+        Map<String, String> ids = new HashMap<>();
+        for (var entry : keys.entrySet()) {
+            Reply created = call("POST", "/api/v1/byok", token,
+                    JSON.createObjectNode().put("provider", entry.getKey()).put("api_key", entry.getValue()).toString());
+            assertEquals(201, created.status(), String.valueOf(created.body()));
+            assertFalse(created.raw().body().contains(entry.getValue()));
+            ids.put(entry.getKey(), created.body().path("id").asText());
+        }
+        JsonNode info = call("GET", "/api/v1/key", token, null).body();
+        List<String> byok = new ArrayList<>();
+        info.path("byok_providers").forEach(p -> {
+            byok.add(p.path("provider").asText());
+            assertEquals("active", p.path("status").asText());
+            assertTrue(p.path("registered").asText().matches("\\d{4}-\\d{2}-\\d{2}"), p.toString());
+            assertTrue(p.path("id").asText().startsWith("byok_"));
+        });
+        assertEquals(List.of("openai", "stripe", "twilio"), byok);
+        List<String> credit = texts(info.path("credit_providers"));
+        assertTrue(credit.containsAll(List.of("tavily", "resend", "firecrawl", "exa", "browserbase")), credit.toString());
+        assertFalse(credit.contains("openai") || credit.contains("stripe") || credit.contains("twilio"), credit.toString());
+
+        assertEquals(204, call("DELETE", "/api/v1/byok/" + ids.get("stripe"), token, null).status());
+        JsonNode after = call("GET", "/api/v1/key", token, null).body();
+        assertEquals(2, after.path("byok_providers").size());
+        assertTrue(texts(after.path("credit_providers")).contains("stripe"), after.toString());
+
+        // The operator side: platform keys, the audit chain (intact, then tampered), and a rewrap.
+        assertEquals(8, cli("platform-keys", "list").path("data").size());
+        JsonNode verified = cli("audit", "verify", accountId);
+        assertTrue(verified.path("valid").asBoolean());
+        assertEquals(6, verified.path("entries").asInt(), "account, api key, 3 registrations, 1 deletion");
+
+        JsonNode rewrap = cli("rewrap", "--to-kms-key", "local:rotated", "--page-size", "3");
+        assertTrue(rewrap.path("pages").asInt() > 1);
+        assertEquals(0, rewrap.path("failed").asInt());
+        var vault = tollgate.services().keyVault();
+        assertEquals(keys.get("openai"), vault.useSecret(vault.activeKey(accountId, "openai").orElseThrow(),
+                dev.tollgate.vault.Secret::reveal));
+
+        var dynamo = tollgate.services().dynamo();
+        String auditTable = tollgate.services().tables().audit();
+        dynamo.updateItem(b -> b.tableName(auditTable)
+                .key(Map.of("account_id", AttributeValue.fromS(accountId), "seq", AttributeValue.fromN("3")))
+                .updateExpression("SET actor = :a").expressionAttributeValues(Map.of(":a", AttributeValue.fromS("someone-else"))));
+        CliRun tampered = cliRun("audit", "verify", accountId);
+        assertEquals(1, tampered.code(), tampered.out() + tampered.err());
+        assertTrue(tampered.out().contains("edited"), tampered.out());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Test

@@ -5,17 +5,26 @@ import dev.tollgate.billing.Balance;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.Credits;
+import dev.tollgate.vault.KeyRegistry;
+import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.ProviderKey;
 import java.math.BigDecimal;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 
 /** {@code GET /api/v1/key}: the calling key, its account's plan and credits, and who pays for each provider. */
 public final class KeyInfoService {
     private final AccountService accounts;
     private final ProviderCatalog catalog;
+    private final KeyRegistry keys;
+    private final KeyVault vault;
 
-    public KeyInfoService(AccountService accounts, ProviderCatalog catalog) {
+    public KeyInfoService(AccountService accounts, ProviderCatalog catalog, KeyRegistry keys, KeyVault vault) {
         this.accounts = accounts;
         this.catalog = catalog;
+        this.keys = keys;
+        this.vault = vault;
     }
 
     public record ByokProvider(String provider, String status, String registered, String id, String hint) {
@@ -27,13 +36,22 @@ public final class KeyInfoService {
 
     public KeyInfo describe(Acting acting) {
         Balance balance = accounts.balance(acting.accountId());
-        List<ByokProvider> byok = List.of();
+        // A registered key covers its provider whatever its status: a rejected key is still tried (SPEC §7.1), and
+        // a downgraded plan fails with plan_required; neither falls back to credits.
+        List<ByokProvider> byok = keys.activeKeys(acting.accountId()).stream().map(KeyInfoService::view).toList();
+        Set<String> platform = vault.platformProviders();
         List<String> credit = catalog.creditProviders().stream()
                 .map(Provider::id)
+                .filter(platform::contains)
                 .filter(id -> byok.stream().noneMatch(b -> b.provider().equals(id)))
                 .toList();
         return new KeyInfo(acting.caller().keyId(), acting.accountId(), acting.account().type().wire(),
                 acting.account().plan().wire(), Credits.toCredits(balance.available()), Credits.toCredits(balance.held()),
                 byok, credit);
+    }
+
+    private static ByokProvider view(ProviderKey key) {
+        return new ByokProvider(key.provider(), key.status().wire(),
+                key.createdAt().atZone(ZoneOffset.UTC).toLocalDate().toString(), key.id(), key.hint());
     }
 }

@@ -3,6 +3,7 @@ package dev.tollgate.app;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.account.AccountStore;
 import dev.tollgate.account.KeyInfoService;
+import dev.tollgate.audit.AuditLog;
 import dev.tollgate.audit.AuditTrail;
 import dev.tollgate.auth.ApiKeyStore;
 import dev.tollgate.auth.Authenticator;
@@ -18,11 +19,21 @@ import dev.tollgate.mcp.PendingToolExecutor;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
+import dev.tollgate.store.DynamoAuditTrail;
+import dev.tollgate.store.DynamoProviderKeyStore;
 import dev.tollgate.store.DynamoCreditLedger;
 import dev.tollgate.store.DynamoWorkspaceStore;
 import dev.tollgate.store.Tables;
+import dev.tollgate.vault.AwsKmsDataKeys;
+import dev.tollgate.vault.DataKeyService;
+import dev.tollgate.vault.EnvelopeCipher;
+import dev.tollgate.vault.EnvelopeKeyVault;
+import dev.tollgate.vault.KeyRegistry;
 import dev.tollgate.vault.KeyVault;
-import dev.tollgate.vault.NoKeyVault;
+import dev.tollgate.vault.LocalKeyring;
+import dev.tollgate.vault.ProviderKeyStore;
+import dev.tollgate.vault.VerifyClient;
+import java.nio.file.Path;
 import dev.tollgate.workspace.WorkspaceService;
 import dev.tollgate.workspace.WorkspaceStore;
 import java.time.Clock;
@@ -49,18 +60,28 @@ public final class Services {
     private final Supplier<AccountStore> accountStore = lazy(() -> new DynamoAccountStore(dynamo(), tables().accounts()));
     private final Supplier<ApiKeyStore> apiKeyStore = lazy(() -> new DynamoApiKeyStore(dynamo(), tables().apiKeys()));
     private final Supplier<CreditLedger> ledger = lazy(() -> new DynamoCreditLedger(dynamo(), tables(), balanceShards(), clock()));
-    private final Supplier<AuditTrail> audit = lazy(() -> AuditTrail.NONE);
+    private final Supplier<DynamoAuditTrail> audit = lazy(() -> new DynamoAuditTrail(dynamo(), tables().audit(), clock()));
+    private final Supplier<DataKeyService> dataKeys = lazy(this::buildDataKeys);
+    private final Supplier<EnvelopeCipher> envelope = lazy(() -> new EnvelopeCipher(this::dataKeys));
+    private final Supplier<ProviderKeyStore> providerKeyStore = lazy(() ->
+            new DynamoProviderKeyStore(dynamo(), tables().providerKeys()));
+    private final Supplier<EnvelopeKeyVault> keyVault = lazy(() ->
+            new EnvelopeKeyVault(providerKeyStore(), envelope(), audit(), clock()));
+    private final Supplier<VerifyClient> verifyClient = lazy(() ->
+            new VerifyClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
+    private final Supplier<KeyRegistry> keyRegistry = lazy(() -> new KeyRegistry(catalog(), providerKeyStore(),
+            envelope(), keyVault.get(), verifyClient(), audit(), clock()));
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
-    private final Supplier<KeyVault> keyVault = lazy(NoKeyVault::new);
     private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
     private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
             accountService(), apiKeyStore(), keyVault(), audit(), clock(), balanceShards()));
     private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
             workspaceStore()));
     private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
-    private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog()));
+    private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog(),
+            keyRegistry(), keyVault()));
     // TODO(lead, issue 5): mcpEndpoint(toolExecutor()) once the execution engine is on main; delete PendingToolExecutor.
     private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(PendingToolExecutor.INSTANCE));
 
@@ -142,16 +163,63 @@ public final class Services {
         return audit.get();
     }
 
+    public AuditLog auditLog() {
+        return audit.get();
+    }
+
+    /**
+     * The KMS port: AWS KMS ({@code TOLLGATE_KMS_MODE=aws}, the default; key {@code TOLLGATE_KMS_KEY_ID}) or the
+     * local keyring ({@code local}: {@code TOLLGATE_MASTER_KEY} or {@code .tollgate/master.key}). Built on first use,
+     * so functions without KMS routes never create a KMS client.
+     */
+    public DataKeyService dataKeys() {
+        return dataKeys.get();
+    }
+
+    DataKeyService buildDataKeys() {
+        String mode = config.get("TOLLGATE_KMS_MODE", "aws");
+        switch (mode) {
+            case "aws":
+                return new AwsKmsDataKeys(aws().kms(), config.require("TOLLGATE_KMS_KEY_ID"));
+            case "local":
+                String keyId = config.get("TOLLGATE_KMS_KEY_ID").filter(id -> id.startsWith(LocalKeyring.PREFIX))
+                        .orElse(LocalKeyring.PREFIX + "default");
+                Path dir = config.get("TOLLGATE_KEYRING_DIR").map(Path::of)
+                        .orElseGet(() -> Path.of(System.getProperty("tollgate.repo.root", "."), ".tollgate"));
+                return LocalKeyring.fromDirectory(dir, keyId, config.get("TOLLGATE_MASTER_KEY").orElse(null));
+            default:
+                throw new IllegalStateException("TOLLGATE_KMS_MODE must be 'aws' or 'local'");
+        }
+    }
+
+    public EnvelopeCipher envelope() {
+        return envelope.get();
+    }
+
+    public ProviderKeyStore providerKeyStore() {
+        return providerKeyStore.get();
+    }
+
+    /** The port the execution engine uses to find and lend provider keys. */
+    public KeyVault keyVault() {
+        return keyVault.get();
+    }
+
+    public VerifyClient verifyClient() {
+        return verifyClient.get();
+    }
+
+    /** BYOK and platform key registration, listing, verification, deletion and rewrap. */
+    public KeyRegistry keyRegistry() {
+        return keyRegistry.get();
+    }
+
     public Authenticator authenticator() {
         return authenticator.get();
     }
 
     public AccountService accountService() {
         return accountService.get();
-    }
-
-    public KeyVault keyVault() {
-        return keyVault.get();
     }
 
     public WorkspaceStore workspaceStore() {

@@ -17,8 +17,19 @@ public final class TestServices {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.dynamo().endpoint().toString());
         env.put("TOLLGATE_TOKEN_PREFIX", "tg_test_");
         env.remove("TOLLGATE_KMS_KEY_ID");
+        // template.yaml sets this from a parameter (!Ref BalanceShards), which the template reader cannot resolve.
+        env.put("TOLLGATE_BALANCE_SHARDS", "1");
+        // The local keyring with a random in-process master key: no file, no KMS. KMS-backed tests override these.
+        env.put("TOLLGATE_KMS_MODE", "local");
+        env.put("TOLLGATE_MASTER_KEY", randomMasterKey());
         env.putAll(overrides);
         return Config.of(env);
+    }
+
+    public static String randomMasterKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     public static Services services(DynamoExtension dynamo) {

@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.account.IssuedApiKey;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.audit.AuditWire;
 import dev.tollgate.auth.ApiKeyRecord;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.TopUpResult;
@@ -19,11 +21,18 @@ import dev.tollgate.app.AdminGate;
 import dev.tollgate.app.Services;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
+import dev.tollgate.vault.EnvelopeKeyVault;
+import dev.tollgate.vault.KeyRegistry;
+import dev.tollgate.vault.ProviderKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Operator API {@code /admin/v1/*} (SPEC §9.3): accounts, API keys, top-ups and adjustments. */
+/**
+ * Operator API {@code /admin/v1/*} (SPEC §9.3): accounts, API keys, top-ups and adjustments, platform provider keys,
+ * audit logs (read by {@code ./tollgate admin audit verify}) and the rewrap of every data key under another CMK.
+ */
 public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final Router router;
 
@@ -34,6 +43,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     public AdminHandler(Services services) {
         AdminGate gate = services.adminGate();
         OperatorApi api = new OperatorApi(services.accountService());
+        VaultApi vault = new VaultApi(services.keyRegistry(), services.auditLog(), services.accountService());
         this.router = new Router()
                 .route("POST /admin/v1/accounts", r -> api.createAccount(r, gate.enter(r)))
                 .route("GET /admin/v1/accounts/{id}", r -> api.getAccount(r, gate.enter(r)))
@@ -42,7 +52,12 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 .route("GET /admin/v1/accounts/{id}/api-keys", r -> api.listApiKeys(r, gate.enter(r)))
                 .route("DELETE /admin/v1/api-keys/{key_id}", r -> api.revokeApiKey(r, gate.enter(r)))
                 .route("POST /admin/v1/accounts/{id}/topups", r -> api.topUp(r, gate.enter(r)))
-                .route("POST /admin/v1/accounts/{id}/adjustments", r -> api.adjust(r, gate.enter(r)));
+                .route("POST /admin/v1/accounts/{id}/adjustments", r -> api.adjust(r, gate.enter(r)))
+                .route("GET /admin/v1/platform-keys", r -> vault.listPlatformKeys(r, gate.enter(r)))
+                .route("PUT /admin/v1/platform-keys/{provider}", r -> vault.setPlatformKey(r, gate.enter(r)))
+                .route("DELETE /admin/v1/platform-keys/{provider}", r -> vault.deletePlatformKey(r, gate.enter(r)))
+                .route("GET /admin/v1/accounts/{id}/audit", r -> vault.audit(r, gate.enter(r)))
+                .route("POST /admin/v1/rewrap", r -> vault.rewrap(r, gate.enter(r)));
     }
 
     @Override
@@ -162,6 +177,82 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             view.put("created_at", key.createdAt().toString());
             view.put("last_used_at", key.lastUsedAt() == null ? null : key.lastUsedAt().toString());
             view.put("revoked", key.revoked());
+            return view;
+        }
+    }
+
+    /** Platform keys, audit logs and rewrap: JSON to {@link KeyRegistry} / {@link AuditLog} calls and back. */
+    static final class VaultApi {
+        private final KeyRegistry keys;
+        private final AuditLog audit;
+        private final AccountService accounts;
+
+        VaultApi(KeyRegistry keys, AuditLog audit, AccountService accounts) {
+            this.keys = keys;
+            this.audit = audit;
+            this.accounts = accounts;
+        }
+
+        ApiResponse listPlatformKeys(ApiRequest r, String actor) {
+            return ApiResponse.ok(Map.of("data", keys.platformKeys().stream().map(VaultApi::metadata).toList()));
+        }
+
+        ApiResponse setPlatformKey(ApiRequest r, String actor) {
+            JsonNode body = r.jsonBody();
+            JsonNode apiKey = body.get("api_key");
+            if (apiKey != null && !apiKey.isNull() && !apiKey.isTextual()) {
+                throw TollgateException.validation("/api_key", "'api_key' must be a string");
+            }
+            KeyRegistry.Registered registered = keys.setPlatformKey(actor, r.pathParameter("provider"),
+                    apiKey == null || apiKey.isNull() ? null : apiKey.textValue());
+            Map<String, Object> view = metadata(registered.key());
+            view.put("replaced", registered.replaced());
+            return ApiResponse.ok(view);
+        }
+
+        ApiResponse deletePlatformKey(ApiRequest r, String actor) {
+            keys.deletePlatformKey(r.pathParameter("provider"), actor);
+            return ApiResponse.noContent();
+        }
+
+        ApiResponse audit(ApiRequest r, String actor) {
+            String accountId = r.pathParameter("id");
+            if (!EnvelopeKeyVault.PLATFORM_ACCOUNT.equals(accountId)) {
+                accounts.require(accountId);
+            }
+            var page = audit.entries(accountId, Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT));
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("data", page.items().stream().map(AuditWire::view).toList());
+            view.put("next_cursor", page.nextCursor());
+            return ApiResponse.ok(view);
+        }
+
+        ApiResponse rewrap(ApiRequest r, String actor) {
+            JsonNode body = r.jsonBody();
+            String target = Bodies.requireString(body, "to_kms_key", 2048);
+            String cursor = Bodies.optionalString(body, "cursor", 4096).orElse(null);
+            int limit = body.has("limit") ? body.get("limit").asInt(0) : 25;
+            if (limit < 1 || limit > Paging.MAX_LIMIT) {
+                throw TollgateException.validation("/limit", "limit must be a whole number from 1 to " + Paging.MAX_LIMIT);
+            }
+            KeyRegistry.RewrapReport report = keys.rewrap(target, cursor, limit, actor);
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("examined", report.examined());
+            view.put("rewrapped", report.rewrapped());
+            view.put("unchanged", report.unchanged());
+            view.put("skipped", report.skipped());
+            view.put("failed", report.failed());
+            view.put("next_cursor", report.nextCursor());
+            return ApiResponse.ok(view);
+        }
+
+        static Map<String, Object> metadata(ProviderKey key) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("provider", key.provider());
+            view.put("id", key.id());
+            view.put("status", key.status().wire());
+            view.put("hint", key.hint());
+            view.put("created_at", key.createdAt().toString());
             return view;
         }
     }

@@ -5,11 +5,15 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.app.Services;
+import dev.tollgate.audit.AuditWire;
 import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Balance function: {@code GET /api/v1/key}, and API Gateway's {@code $default} route, so that unknown paths and
+ * Balance function: {@code GET /api/v1/key}, {@code GET /api/v1/audit} (newest first, cursor pages), and API Gateway's {@code $default} route, so that unknown paths and
  * wrong methods get Tollgate's error envelope (404 / 405) instead of API Gateway's bare message.
  */
 public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -22,8 +26,17 @@ public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEven
     public BalanceHandler(Services services) {
         var gate = services.customerGate();
         var keyInfo = services.keyInfo();
+        var audit = services.auditLog();
         this.router = new Router()
-                .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))));
+                .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))))
+                .route("GET /api/v1/audit", request -> {
+                    String accountId = gate.enter(request).accountId();
+                    var page = audit.entries(accountId, Paging.cursor(request), Paging.limit(request, 50));
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("data", page.items().stream().map(AuditWire::view).toList());
+                    view.put("next_cursor", page.nextCursor());
+                    return ApiResponse.ok(view);
+                });
     }
 
     @Override

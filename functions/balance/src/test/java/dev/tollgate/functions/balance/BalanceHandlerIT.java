@@ -65,4 +65,21 @@ class BalanceHandlerIT {
         assertEquals(404, response.getStatusCode());
         assertEquals("not_found", JSON.readTree(response.getBody()).path("error").path("code").asText());
     }
+
+    @Test
+    void theAuditRouteListsTheCallersOwnEntriesNewestFirstWithACursor() throws Exception {
+        Account account = services.accountService().create(Account.Type.PERSONAL, Plan.PRO, "t", "test");
+        String token = services.accountService().issueApiKey(account.id(), "k", "test").token();
+        for (int i = 0; i < 25; i++) {
+            services.audit().record(account.id(), "test", "test.event", "obj_" + i, Map.of());
+        }
+        var first = handler.handleRequest(ApiEvents.fromRepo("balance/list-audit.json",
+                Map.of("tg_test_PLACEHOLDER", token)), null);
+        assertEquals(200, first.getStatusCode(), first.getBody());
+        JsonNode body = JSON.readTree(first.getBody());
+        assertEquals(20, body.path("data").size());
+        assertEquals(27, body.path("data").get(0).path("seq").asInt());
+        assertEquals(account.id(), body.path("data").get(0).path("account_id").asText());
+        assertTrue(body.path("next_cursor").isTextual());
+    }
 }

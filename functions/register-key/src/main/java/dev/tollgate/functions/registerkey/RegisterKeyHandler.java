@@ -1,0 +1,149 @@
+package dev.tollgate.functions.registerkey;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.app.Acting;
+import dev.tollgate.app.CustomerGate;
+import dev.tollgate.app.Services;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.ApiRequest;
+import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.Bodies;
+import dev.tollgate.http.Paging;
+import dev.tollgate.http.Router;
+import dev.tollgate.vault.KeyRegistry;
+import dev.tollgate.vault.ProviderKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * RegisterKey function: the BYOK key vault routes of SPEC §6.1–6.3 ({@code /api/v1/byok*}). Each route
+ * authenticates, calls {@link KeyRegistry} once and maps the result; no key ever appears in a response.
+ */
+public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final Router router;
+
+    public RegisterKeyHandler() {
+        this(Services.fromEnvironment());
+    }
+
+    public RegisterKeyHandler(Services services) {
+        CustomerGate gate = services.customerGate();
+        ByokApi api = new ByokApi(services.keyRegistry());
+        this.router = new Router()
+                .route("POST /api/v1/byok", r -> api.register(r, gate.enter(r)))
+                .route("GET /api/v1/byok", r -> api.list(r, gate.enter(r)))
+                .route("GET /api/v1/byok/{id}", r -> api.show(r, gate.enter(r)))
+                .route("DELETE /api/v1/byok/{id}", r -> api.delete(r, gate.enter(r)))
+                .route("POST /api/v1/byok/{id}/verify", r -> api.verify(r, gate.enter(r)));
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return router.handle(event);
+    }
+
+    /** JSON in, one {@link KeyRegistry} call, JSON out. */
+    static final class ByokApi {
+        private static final int MAX_PROVIDER = 64;
+        private static final int MAX_DISPLAY_NAME = 100;
+
+        private final KeyRegistry keys;
+
+        ByokApi(KeyRegistry keys) {
+            this.keys = keys;
+        }
+
+        ApiResponse register(ApiRequest r, Acting acting) {
+            JsonNode body = r.jsonBody();
+            String provider = Bodies.requireString(body, "provider", MAX_PROVIDER);
+            String displayName = Bodies.optionalString(body, "display_name", MAX_DISPLAY_NAME).orElse(null);
+            boolean makeDefault = Bodies.optionalBoolean(body, "default").orElse(false);
+            requireManage(acting);
+            JsonNode apiKey = body.get("api_key");
+            if (apiKey != null && !apiKey.isNull() && !apiKey.isTextual()) {
+                throw TollgateException.validation("/api_key", "'api_key' must be a string");
+            }
+            boolean verifyFirst = r.query("verify").map("true"::equalsIgnoreCase).orElse(false);
+            String secret = apiKey == null || apiKey.isNull() ? null : apiKey.textValue();
+            KeyRegistry.Registered registered = acting.isWorkspace()
+                    ? keys.registerWorkspaceKey(acting.account(), actor(acting), provider, secret, displayName,
+                            makeDefault, verifyFirst)
+                    : keys.registerPersonal(acting.account(), actor(acting), provider, secret, displayName, verifyFirst);
+            Map<String, Object> view = new LinkedHashMap<>();
+            ProviderKey key = registered.key();
+            view.put("id", key.id());
+            view.put("provider", key.provider());
+            view.put("status", key.status().wire());
+            view.put("display_name", key.displayName());
+            view.put("hint", key.hint());
+            view.put("created_at", key.createdAt().toString());
+            if (acting.isWorkspace()) {
+                view.put("default", key.isDefault());
+            }
+            view.put("replaced", registered.replaced());
+            return ApiResponse.created(view);
+        }
+
+        ApiResponse list(ApiRequest r, Acting acting) {
+            var page = keys.list(acting.accountId(), Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT));
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("data", page.items().stream().map(ByokApi::metadata).toList());
+            view.put("next_cursor", page.nextCursor());
+            return ApiResponse.ok(view);
+        }
+
+        ApiResponse show(ApiRequest r, Acting acting) {
+            return ApiResponse.ok(metadata(keys.get(acting.accountId(), r.pathParameter("id"))));
+        }
+
+        ApiResponse delete(ApiRequest r, Acting acting) {
+            requireManage(acting);
+            keys.delete(acting.accountId(), r.pathParameter("id"), actor(acting));
+            return ApiResponse.noContent();
+        }
+
+        ApiResponse verify(ApiRequest r, Acting acting) {
+            requireManage(acting);
+            KeyRegistry.Verification result = keys.verify(acting.accountId(), r.pathParameter("id"), actor(acting));
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("status", result.key().status().wire());
+            view.put("provider_status", result.providerStatus());
+            view.put("checked_at", result.checkedAt() == null ? null : result.checkedAt().toString());
+            view.put("verified", result.verified());
+            view.put("message", result.message());
+            return ApiResponse.ok(view);
+        }
+
+        static Map<String, Object> metadata(ProviderKey key) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("id", key.id());
+            view.put("provider", key.provider());
+            view.put("status", key.status().wire());
+            view.put("display_name", key.displayName());
+            view.put("hint", key.hint());
+            view.put("created_at", key.createdAt().toString());
+            view.put("checked_at", key.checkedAt() == null ? null : key.checkedAt().toString());
+            if ("workspace".equals(key.scope())) {
+                view.put("default", key.isDefault());
+            }
+            return view;
+        }
+
+        /** Personal owners and workspace admins write keys; workspace members and agents only read metadata. */
+        private static void requireManage(Acting acting) {
+            if (!acting.role().canManage()) {
+                throw new TollgateException(ErrorCode.FORBIDDEN,
+                        "Only workspace admins can register, verify or delete the workspace's keys");
+            }
+        }
+
+        private static String actor(Acting acting) {
+            return "api_key:" + acting.caller().keyId();
+        }
+    }
+}
