@@ -37,6 +37,9 @@ class AuthorizationMatrixIT {
     private static String w1;
     private static String w2;
     private static String agentW1;
+    private static String keyW1;
+    private static String personalKeyOfOwner;
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -56,6 +59,27 @@ class AuthorizationMatrixIT {
         TOKENS.put("agentW1", a1.path("api_key").asText());
         TOKENS.put("agentW2", call("POST", "/api/v1/workspaces/" + w2 + "/agents", TOKENS.get("ownerW2"),
                 "{\"name\":\"bot2\"}").body().path("api_key").asText());
+        // BYOK needs Pro or higher: the operator puts W1 on the team plan.
+        tollgate.services().accountService().update(w1, dev.tollgate.domain.Plan.TEAM, null, "test");
+        keyW1 = workspaceKey();
+        personalKeyOfOwner = call("POST", "/api/v1/byok", TOKENS.get("owner"),
+                "{\"provider\":\"openai\",\"api_key\":\"" + openAiKey() + "\"}").body().path("id").asText();
+    }
+
+    private static String openAiKey() {
+        return "sk-proj-matrix" + String.format("%040d", KEYS.incrementAndGet());
+    }
+
+    /** A fresh OpenAI key registered in W1 by its owner. */
+    private static String workspaceKey() {
+        try {
+            Reply reply = call("POST", "/api/v1/workspaces/" + w1 + "/keys", TOKENS.get("owner"),
+                    "{\"provider\":\"openai\",\"api_key\":\"" + openAiKey() + "\",\"display_name\":\"Team OpenAI\"}");
+            expect(201, reply);
+            return reply.body().path("id").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @AfterAll
@@ -153,16 +177,37 @@ class AuthorizationMatrixIT {
                         row(200, 200, 403, 404, 403, 404)),
                 new Cell("delete agent", "DELETE", () -> ws + w1 + "/agents/" + agentVictim(), () -> null,
                         row(204, 204, 403, 404, 403, 404)),
-                new Cell("act for W1 via header", "GET", () -> "/api/v1/key", () -> null, row(200, 200, 200, 404, 200, 404)));
+                new Cell("act for W1 via header", "GET", () -> "/api/v1/key", () -> null, row(200, 200, 200, 404, 200, 404)),
+                new Cell("register workspace key", "POST", () -> ws + w1 + "/keys",
+                        () -> "{\"provider\":\"openai\",\"api_key\":\"" + openAiKey() + "\",\"display_name\":\"k\"}",
+                        row(201, 201, 403, 404, 403, 404)),
+                new Cell("list workspace keys", "GET", () -> ws + w1 + "/keys", () -> null, row(200, 200, 200, 404, 403, 404)),
+                new Cell("read workspace key", "GET", () -> ws + w1 + "/keys/" + keyW1, () -> null,
+                        row(200, 200, 200, 404, 403, 404)),
+                new Cell("make key default", "PATCH", () -> ws + w1 + "/keys/" + keyW1, () -> "{\"default\":true}",
+                        row(200, 200, 403, 404, 403, 404)),
+                new Cell("delete workspace key", "DELETE", () -> ws + w1 + "/keys/" + workspaceKey(), () -> null,
+                        row(204, 204, 403, 404, 403, 404)),
+                new Cell("read owner's personal key", "GET", () -> "/api/v1/byok/" + personalKeyOfOwner, () -> null,
+                        row(200, 404, 404, 404, 403, 403)),
+                new Cell("delete owner's personal key", "DELETE", () -> "/api/v1/byok/" + personalKeyOfOwner, () -> null,
+                        row(204, 404, 404, 404, 403, 403)));
 
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
         for (Cell cell : cells) {
-            for (String principal : PRINCIPALS) {
+            // The owner's own delete goes last, so everyone else is tried against a key that still exists.
+            List<String> order = new ArrayList<>(PRINCIPALS);
+            if (cell.name().startsWith("delete owner's")) {
+                java.util.Collections.reverse(order);
+            }
+            for (String principal : order) {
                 Map<String, String> headers = cell.name().contains("header") ? Map.of("X-Tollgate-Workspace", w1) : Map.of();
                 Reply reply = call(cell.method(), cell.path().get(), TOKENS.get(principal), cell.body().get(), headers);
                 int expected = cell.expected().get(principal);
                 checked++;
+                assertTrue(reply.body() == null || !reply.body().toString().contains("sk-proj-matrix"),
+                        "a provider key leaked in " + cell.name());
                 if (reply.status() != expected) {
                     mismatches.add(cell.name() + " as " + principal + ": expected " + expected + ", got " + reply.status()
                             + " " + reply.body());
@@ -176,6 +221,47 @@ class AuthorizationMatrixIT {
         }
         assertEquals(List.of(), mismatches, "authorization matrix");
         assertEquals(cells.size() * PRINCIPALS.size(), checked);
+    }
+
+    @Test
+    void aKeyPinnedByAnAgentCannotBeDeletedUnlessForcedWhichUnbindsIt() throws Exception {
+        String pinned = workspaceKey();
+        JsonNode agent = call("POST", "/api/v1/workspaces/" + w1 + "/agents", TOKENS.get("owner"),
+                "{\"name\":\"pinned\",\"key_bindings\":{\"openai\":\"" + pinned + "\"}}").body();
+        assertEquals(pinned, agent.path("key_bindings").path("openai").asText());
+
+        Reply refused = call("DELETE", "/api/v1/workspaces/" + w1 + "/keys/" + pinned, TOKENS.get("admin"), null);
+        expect(409, refused);
+        assertEquals("key_in_use", refused.body().path("error").path("code").asText());
+        assertEquals(agent.path("id").asText(), refused.body().path("error").path("agents").get(0).asText());
+        expect(200, call("GET", "/api/v1/workspaces/" + w1 + "/keys/" + pinned, TOKENS.get("owner"), null));
+
+        expect(204, call("DELETE", "/api/v1/workspaces/" + w1 + "/keys/" + pinned + "?force=true", TOKENS.get("admin"), null));
+        JsonNode after = call("GET", "/api/v1/workspaces/" + w1 + "/agents/" + agent.path("id").asText(), TOKENS.get("owner"), null).body();
+        assertEquals(0, after.path("key_bindings").size());
+        expect(404, call("GET", "/api/v1/workspaces/" + w1 + "/keys/" + pinned, TOKENS.get("owner"), null));
+    }
+
+    @Test
+    void anAgentCannotBePinnedToAnotherWorkspacesKeyAndDefaultsMoveWhenTheDefaultIsDeleted() throws Exception {
+        tollgate.services().accountService().update(w2, dev.tollgate.domain.Plan.PRO, null, "test");
+        String foreign = call("POST", "/api/v1/workspaces/" + w2 + "/keys", TOKENS.get("ownerW2"),
+                "{\"provider\":\"openai\",\"api_key\":\"" + openAiKey() + "\"}").body().path("id").asText();
+        Reply crossTenant = call("POST", "/api/v1/workspaces/" + w1 + "/agents", TOKENS.get("owner"),
+                "{\"name\":\"x\",\"key_bindings\":{\"openai\":\"" + foreign + "\"}}");
+        expect(400, crossTenant);
+
+        String first = workspaceKey();
+        String second = workspaceKey();
+        expect(200, call("PATCH", "/api/v1/workspaces/" + w1 + "/keys/" + first, TOKENS.get("owner"), "{\"default\":true}"));
+        expect(204, call("DELETE", "/api/v1/workspaces/" + w1 + "/keys/" + first, TOKENS.get("owner"), null));
+        JsonNode keys = call("GET", "/api/v1/workspaces/" + w1 + "/keys", TOKENS.get("owner"), null).body().path("data");
+        long defaults = 0;
+        for (JsonNode k : keys) {
+            defaults += k.path("default").asBoolean() ? 1 : 0;
+        }
+        assertEquals(1, defaults, "exactly one default after the default was deleted: " + keys);
+        assertTrue(keys.toString().contains(second));
     }
 
     @Test

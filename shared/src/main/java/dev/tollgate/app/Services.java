@@ -76,7 +76,7 @@ public final class Services {
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
     private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
     private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
-            accountService(), apiKeyStore(), keyVault(), audit(), clock(), balanceShards()));
+            accountService(), apiKeyStore(), keyVault(), keyRegistry(), audit(), clock(), balanceShards()));
     private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
             workspaceStore()));
     private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);

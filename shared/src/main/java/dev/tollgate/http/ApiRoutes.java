@@ -45,7 +45,13 @@ public final class ApiRoutes {
             "GET /api/v1/workspaces/{ws}/agents",
             "GET /api/v1/workspaces/{ws}/agents/{agent_id}",
             "PATCH /api/v1/workspaces/{ws}/agents/{agent_id}",
-            "DELETE /api/v1/workspaces/{ws}/agents/{agent_id}"));
+            "DELETE /api/v1/workspaces/{ws}/agents/{agent_id}",
+            "POST /api/v1/workspaces/{ws}/keys",
+            "GET /api/v1/workspaces/{ws}/keys",
+            "GET /api/v1/workspaces/{ws}/keys/{id}",
+            "PATCH /api/v1/workspaces/{ws}/keys/{id}",
+            "DELETE /api/v1/workspaces/{ws}/keys/{id}",
+            "POST /api/v1/workspaces/{ws}/keys/{id}/verify"));
 
     private ApiRoutes() {
     }

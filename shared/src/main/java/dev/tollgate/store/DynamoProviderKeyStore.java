@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -100,6 +101,21 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
             writes.add(putPointer(k.accountId(), DEFAULT + k.provider(), k.id(), expectedPreviousDefault, k.createdAt()));
         }
         return transact(writes, 1);
+    }
+
+    @Override
+    public boolean setDefault(String accountId, String provider, String byokId, String expectedPreviousDefault, Instant at) {
+        List<TransactWriteItem> writes = new ArrayList<>(2);
+        writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(key(accountId, KEY + byokId)).conditionExpression("attribute_exists(sk) AND provider = :p")
+                .expressionAttributeValues(Map.of(":p", s(provider))).build()).build());
+        writes.add(putPointer(accountId, DEFAULT + provider, byokId, expectedPreviousDefault, at));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
     }
 
     @Override

@@ -157,7 +157,11 @@ public final class KeyRegistry {
         return find(accountId, byokId).key();
     }
 
-    /** Purges the key: record, ciphertext and wrapped data key, and any pointer to it. Foreign or unknown: 404. */
+    /**
+     * Purges the key: record, ciphertext and wrapped data key, and any pointer to it. Foreign or unknown: 404.
+     * When a workspace's default key goes, its oldest remaining key of the same provider becomes the default, so
+     * the team's calls keep using a team key rather than switching to credits.
+     */
     public void delete(String accountId, String byokId, String actor) {
         StoredKey stored = find(accountId, byokId);
         if (!store.delete(accountId, byokId)) {
@@ -165,6 +169,41 @@ public final class KeyRegistry {
         }
         audit.record(accountId, actor, "byok.deleted", byokId, Map.of("provider", stored.key().provider()));
         LOG.info("byok key deleted", "account_id", accountId, "byok_id", byokId, "provider", stored.key().provider());
+        if (stored.key().isDefault()) {
+            String provider = stored.key().provider();
+            store.load(accountId).keys().stream().map(StoredKey::key)
+                    .filter(k -> k.provider().equals(provider))
+                    .min(Comparator.comparing(ProviderKey::id))
+                    .ifPresent(next -> {
+                        if (store.setDefault(accountId, provider, next.id(), null, clock.instant())) {
+                            audit.record(accountId, actor, "byok.default_set", next.id(),
+                                    Map.of("provider", provider, "reason", "previous default deleted"));
+                        }
+                    });
+        }
+    }
+
+    /** Makes a workspace key its provider's default (admins; role checks are the caller's). */
+    public ProviderKey setDefault(String workspaceId, String byokId, String actor) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            var keys = store.load(workspaceId);
+            ProviderKey key = keys.byId(byokId).map(StoredKey::key)
+                    .filter(k -> Ids.looksLike(byokId, "byok"))
+                    .orElseThrow(() -> TollgateException.notFound("BYOK key"));
+            if (!"workspace".equals(key.scope())) {
+                throw TollgateException.validation("/default", "only workspace keys have a default");
+            }
+            String current = keys.defaults().get(key.provider());
+            if (byokId.equals(current)) {
+                return withDefault(key, true);
+            }
+            if (store.setDefault(workspaceId, key.provider(), byokId, current, clock.instant())) {
+                audit.record(workspaceId, actor, "byok.default_set", byokId, Map.of("provider", key.provider()));
+                return withDefault(key, true);
+            }
+            pause(attempt);
+        }
+        throw busy();
     }
 
     /** Decrypts the key, makes the provider's free verify call and records the verdict (SPEC §6.3). */

@@ -48,6 +48,12 @@ public interface ProviderKeyStore {
      */
     boolean putWorkspaceKey(StoredKey key, boolean makeDefault, String expectedPreviousDefault);
 
+    /**
+     * Makes {@code byokId} (which must exist) the workspace's default key of {@code provider}, conditioned on the
+     * pointer still holding {@code expectedPreviousDefault} (null: no default yet). False if either changed meanwhile.
+     */
+    boolean setDefault(String accountId, String provider, String byokId, String expectedPreviousDefault, Instant at);
+
     /** Purges the record (ciphertext and wrapped key included) and any pointer to it. False if it was already gone. */
     boolean delete(String accountId, String byokId);
 

@@ -12,6 +12,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.vault.KeyRegistry;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
 import java.time.Clock;
@@ -39,12 +40,14 @@ public final class WorkspaceService {
     private final AccountService accounts;
     private final ApiKeyStore apiKeys;
     private final KeyVault vault;
+    private final KeyRegistry keys;
     private final AuditTrail audit;
     private final Clock clock;
     private final int balanceShards;
 
     public WorkspaceService(WorkspaceStore store, AccountService accounts, ApiKeyStore apiKeys, KeyVault vault,
-                            AuditTrail audit, Clock clock, int balanceShards) {
+                            KeyRegistry keys, AuditTrail audit, Clock clock, int balanceShards) {
+        this.keys = keys;
         this.store = store;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
@@ -176,6 +179,25 @@ public final class WorkspaceService {
                 .forEach(k -> apiKeys.revoke(k.keyId(), now));
         store.deleteAgent(inWorkspace.accountId(), agentId);
         audit.record(inWorkspace.accountId(), inWorkspace.caller().principalId(), "agent.deleted", agentId, Map.of());
+    }
+
+    /**
+     * Deletes a key of the acting account. A workspace key pinned by an agent is refused with {@code 409 key_in_use}
+     * naming the agents, unless {@code force}, which unbinds it from them first (they fall back to the workspace's
+     * default key, then credits).
+     */
+    public void deleteKey(Acting acting, String byokId, boolean force) {
+        String actor = "api_key:" + acting.caller().keyId();
+        if (acting.isWorkspace()) {
+            List<Agent> pinned = agentsBoundTo(acting.accountId(), byokId);
+            if (!pinned.isEmpty() && !force) {
+                throw new TollgateException(ErrorCode.KEY_IN_USE,
+                        "Agents are pinned to this key; rebind them, or delete with ?force=true to unbind them",
+                        Map.of("agents", pinned.stream().map(Agent::id).toList()));
+            }
+            unbind(acting.accountId(), byokId, actor);
+        }
+        keys.delete(acting.accountId(), byokId, actor);
     }
 
     /** The agents of a workspace whose bindings pin {@code byokId} (the vault refuses to delete a pinned key). */

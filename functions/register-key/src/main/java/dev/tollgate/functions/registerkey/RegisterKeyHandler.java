@@ -9,6 +9,7 @@ import dev.tollgate.app.Acting;
 import dev.tollgate.app.CustomerGate;
 import dev.tollgate.app.Services;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
@@ -17,8 +18,10 @@ import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
 import dev.tollgate.vault.KeyRegistry;
 import dev.tollgate.vault.ProviderKey;
+import dev.tollgate.workspace.WorkspaceService;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * RegisterKey function: the BYOK key vault routes of SPEC §6.1–6.3 ({@code /api/v1/byok*}). Each route
@@ -33,13 +36,22 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
 
     public RegisterKeyHandler(Services services) {
         CustomerGate gate = services.customerGate();
-        ByokApi api = new ByokApi(services.keyRegistry());
+        ByokApi api = new ByokApi(services.keyRegistry(), services.workspaceService());
+        // The same operations on the acting account (personal, or a workspace named by header/body) and, for teams,
+        // on an explicit workspace path (SPEC §6.2).
+        Function<ApiRequest, Acting> inWorkspace = r -> gate.enterWorkspace(r, r.pathParameter("ws"));
         this.router = new Router()
                 .route("POST /api/v1/byok", r -> api.register(r, gate.enter(r)))
                 .route("GET /api/v1/byok", r -> api.list(r, gate.enter(r)))
                 .route("GET /api/v1/byok/{id}", r -> api.show(r, gate.enter(r)))
                 .route("DELETE /api/v1/byok/{id}", r -> api.delete(r, gate.enter(r)))
-                .route("POST /api/v1/byok/{id}/verify", r -> api.verify(r, gate.enter(r)));
+                .route("POST /api/v1/byok/{id}/verify", r -> api.verify(r, gate.enter(r)))
+                .route("POST /api/v1/workspaces/{ws}/keys", r -> api.register(r, inWorkspace.apply(r)))
+                .route("GET /api/v1/workspaces/{ws}/keys", r -> api.list(r, inWorkspace.apply(r)))
+                .route("GET /api/v1/workspaces/{ws}/keys/{id}", r -> api.show(r, inWorkspace.apply(r)))
+                .route("PATCH /api/v1/workspaces/{ws}/keys/{id}", r -> api.update(r, inWorkspace.apply(r)))
+                .route("DELETE /api/v1/workspaces/{ws}/keys/{id}", r -> api.delete(r, inWorkspace.apply(r)))
+                .route("POST /api/v1/workspaces/{ws}/keys/{id}/verify", r -> api.verify(r, inWorkspace.apply(r)));
     }
 
     @Override
@@ -53,9 +65,11 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         private static final int MAX_DISPLAY_NAME = 100;
 
         private final KeyRegistry keys;
+        private final WorkspaceService workspaces;
 
-        ByokApi(KeyRegistry keys) {
+        ByokApi(KeyRegistry keys, WorkspaceService workspaces) {
             this.keys = keys;
+            this.workspaces = workspaces;
         }
 
         ApiResponse register(ApiRequest r, Acting acting) {
@@ -90,6 +104,7 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         ApiResponse list(ApiRequest r, Acting acting) {
+            requirePerson(acting);
             var page = keys.list(acting.accountId(), Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT));
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("data", page.items().stream().map(ByokApi::metadata).toList());
@@ -98,13 +113,26 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         ApiResponse show(ApiRequest r, Acting acting) {
+            requirePerson(acting);
             return ApiResponse.ok(metadata(keys.get(acting.accountId(), r.pathParameter("id"))));
         }
 
         ApiResponse delete(ApiRequest r, Acting acting) {
             requireManage(acting);
-            keys.delete(acting.accountId(), r.pathParameter("id"), actor(acting));
+            boolean force = r.query("force").map("true"::equalsIgnoreCase).orElse(false);
+            workspaces.deleteKey(acting, r.pathParameter("id"), force);
             return ApiResponse.noContent();
+        }
+
+        /** Workspace keys: make one the provider's default ({@code {"default": true}}). */
+        ApiResponse update(ApiRequest r, Acting acting) {
+            JsonNode body = r.jsonBody();
+            requireManage(acting);
+            if (!Bodies.optionalBoolean(body, "default").orElse(false)) {
+                throw TollgateException.validation("/default",
+                        "send {\"default\": true} to make this key its provider's default");
+            }
+            return ApiResponse.ok(metadata(keys.setDefault(acting.accountId(), r.pathParameter("id"), actor(acting))));
         }
 
         ApiResponse verify(ApiRequest r, Acting acting) {
@@ -134,7 +162,14 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             return view;
         }
 
-        /** Personal owners and workspace admins write keys; workspace members and agents only read metadata. */
+        /** Agents use the workspace's keys through execution; they never list or read them. */
+        private static void requirePerson(Acting acting) {
+            if (acting.role() == Role.AGENT) {
+                throw new TollgateException(ErrorCode.FORBIDDEN, "Agents cannot list or read keys");
+            }
+        }
+
+        /** Personal owners and workspace admins write keys; workspace members only read metadata. */
         private static void requireManage(Acting acting) {
             if (!acting.role().canManage()) {
                 throw new TollgateException(ErrorCode.FORBIDDEN,
