@@ -48,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * rejects (isError, balance unchanged), idempotent retries, and the same calls over REST and MCP leaving identical
  * ledger and usage records.
  */
+
 @Disabled("TODO(mcp): enable when the execution engine (issue 5) is on main and wired into Services.mcpEndpoint()")
 class McpBillingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -261,16 +262,43 @@ class McpBillingIT {
             assertFalse(call(client, "context7_resolve_library", Map.of("query", "react"), null).isError());
         }
         assertEquals(balance(viaRest), balance(viaMcp));
-        assertEquals(ledger(viaRest), ledger(viaMcp));
+        List<String> restLedger = ledger(viaRest);
+        assertTrue(restLedger.stream().anyMatch(e -> e.startsWith("hold "))
+                && restLedger.stream().anyMatch(e -> e.startsWith("capture ")), restLedger.toString());
+        assertEquals(3, usage(viaRest, "operation").size());
+        assertEquals(restLedger, ledger(viaMcp));
         for (String groupBy : List.of("operation", "mode", "provider")) {
             assertEquals(usage(viaRest, groupBy), usage(viaMcp, groupBy), groupBy);
         }
     }
 
+    /** tools/list (first page) and a billed tools/call, exactly as exchanged, for docs/MCP.md. */
+    @Test
+    void recordsABilledSession() throws Exception {
+        String token = customer(10);
+        StringBuilder transcript = new StringBuilder();
+        for (String body : List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"tavily_search\","
+                        + "\"arguments\":{\"query\":\"mcp\"},\"_meta\":{\"tollgate/idempotency_key\":\"demo-2\"}}}")) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2025-11-25")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            transcript.append("> POST /mcp\n> ").append(body).append("\n< 200 application/json\n< ")
+                    .append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(response.body())))
+                    .append("\n\n");
+        }
+        assertEquals(0, new BigDecimal("9").compareTo(balance(token)));
+        java.nio.file.Path out = java.nio.file.Path.of("target", "mcp-session-billed.txt");
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, transcript.toString().replace(token, "tg_test_…"));
+    }
+
     /** Ledger entries, newest first, without ids, times and request ids (which differ by construction). */
     private static List<String> ledger(String token) throws Exception {
         List<String> out = new ArrayList<>();
-        rest("GET", "/api/v1/ledger?limit=100", token, null).path("entries").forEach(e -> out.add(
+        rest("GET", "/api/v1/ledger?limit=100", token, null).path("data").forEach(e -> out.add(
                 e.path("type").asText() + " " + e.path("amount").asText() + " → " + e.path("balance_after").asText()));
         assertFalse(out.isEmpty());
         return out;
