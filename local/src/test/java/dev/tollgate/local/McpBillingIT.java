@@ -48,7 +48,6 @@ import org.junit.jupiter.api.Test;
  * rejects (isError, balance unchanged), idempotent retries, and the same calls over REST and MCP leaving identical
  * ledger and usage records.
  */
-
 @Disabled("TODO(mcp): enable when the execution engine (issue 5) is on main and wired into Services.mcpEndpoint()")
 class McpBillingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
