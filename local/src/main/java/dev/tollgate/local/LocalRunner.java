@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tollgate.auth.ApiKeyTokens;
+import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.config.Config;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,6 +50,11 @@ public final class LocalRunner {
             env.put("AWS_ENDPOINT_URL_KMS", flags.kmsEndpoint);
         }
         previous.map(p -> p.path("admin_token").asText(null)).ifPresent(t -> env.put("TOLLGATE_ADMIN_TOKEN", t));
+        MockUpstreams mocks = flags.mockUpstreams
+                ? MockUpstreams.start(ProviderCatalog.load(Config.of(Map.of()))) : null;
+        if (mocks != null) {
+            env.putAll(mocks.environment());
+        }
 
         PrintStream out = System.out;
         out.println("Starting Tollgate locally (DynamoDB Local in-process" + (flags.dataDir == null ? ", in memory" : ", data in " + flags.dataDir) + ") ...");
@@ -59,6 +66,9 @@ public final class LocalRunner {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("Stopping Tollgate ...");
             tollgate.close();
+            if (mocks != null) {
+                mocks.close();
+            }
             stopped.countDown();
         }, "tollgate-shutdown"));
 
@@ -82,8 +92,25 @@ public final class LocalRunner {
         out.println("  Saved to     " + root.relativize(stateFile));
         out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
         out.println("  ./tollgate admin accounts get " + demo.accountId());
+        if (mocks != null) {
+            printMocks(out, mocks, mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken()));
+        }
         out.println("\nPress Ctrl-C to stop.\n");
         stopped.await();
+    }
+
+    private static void printMocks(PrintStream out, MockUpstreams mocks, Map<String, Integer> registered) {
+        out.println();
+        out.println("  Mock upstreams " + mocks.baseUri() + " (every provider; a key containing 'invalid' gets a 401)");
+        long ok = registered.values().stream().filter(s -> s >= 200 && s < 300).count();
+        if (ok == registered.size()) {
+            out.println("  Platform keys  fake keys registered for " + String.join(", ", registered.keySet()));
+        } else {
+            out.println("  Platform keys  NOT registered (PUT /admin/v1/platform-keys/{provider} answered "
+                    + registered.values().stream().distinct().toList() + "); credits mode needs the vault's admin route");
+        }
+        out.println("  Mock Ollama    " + mocks.ollamaUrl() + " (register it as your ollama key)");
+        out.println("  Demo BYOK key  openai " + MockUpstreams.FAKE_KEYS.get("openai"));
     }
 
     /** With a persistent data dir, keep the demo account and key of the previous run if they still work. */
@@ -136,11 +163,13 @@ public final class LocalRunner {
 
     static final class Flags {
         static final String USAGE = """
-                usage: ./tollgate local [--port N] [--data-dir DIR] [--kms-endpoint URL] [--quiet]
+                usage: ./tollgate local [--port N] [--data-dir DIR] [--kms-endpoint URL] [--mock-upstreams] [--quiet]
                   --port N        HTTP port (default 8787; 0 picks a free one)
                   --data-dir DIR  keep DynamoDB data in DIR across restarts (default: in memory)
                   --kms-endpoint URL  use the KMS API at URL (moto_server, LocalStack) instead of the local
                                   keyring; a key is created there unless TOLLGATE_KMS_KEY_ID is set
+                  --mock-upstreams  built-in fake providers (offline demo): every TOLLGATE_UPSTREAM_<ID>_URL points
+                                  at them and fake platform keys are registered for every credits provider
                   --quiet         do not log one line per request
                 environment: TOLLGATE_UPSTREAM_<ID>_URL, TOLLGATE_PLATFORM_KEY_<ID>, TOLLGATE_MASTER_KEY,
                              AWS_ENDPOINT_URL (use moto/LocalStack KMS instead of the local keyring)""";
@@ -149,6 +178,7 @@ public final class LocalRunner {
         Path dataDir;
         String kmsEndpoint;
         boolean quiet;
+        boolean mockUpstreams;
         boolean help;
 
         static Flags parse(String[] args) {
@@ -159,6 +189,7 @@ public final class LocalRunner {
                     case "--data-dir" -> flags.dataDir = Path.of(value(args, ++i, "--data-dir")).toAbsolutePath();
                     case "--kms-endpoint" -> flags.kmsEndpoint = value(args, ++i, "--kms-endpoint");
                     case "--quiet" -> flags.quiet = true;
+                    case "--mock-upstreams" -> flags.mockUpstreams = true;
                     case "-h", "--help" -> flags.help = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }

@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +47,6 @@ import org.junit.jupiter.api.Test;
  * rejects (isError, balance unchanged), idempotent retries, and the same calls over REST and MCP leaving identical
  * ledger and usage records.
  */
-@Disabled("TODO(mcp): enable when the execution engine (issue 5) is on main and wired into Services.mcpEndpoint()")
 class McpBillingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -7,15 +7,26 @@ import dev.tollgate.audit.AuditLog;
 import dev.tollgate.audit.AuditTrail;
 import dev.tollgate.auth.ApiKeyStore;
 import dev.tollgate.auth.Authenticator;
+import dev.tollgate.billing.AccountActivity;
+import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.CreditLedger;
+import dev.tollgate.billing.HoldSweeper;
+import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.UsageStore;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
+import dev.tollgate.execution.AgentKeyBindings;
+import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.execution.UpstreamClient;
+import dev.tollgate.store.DynamoAtomicWriter;
+import dev.tollgate.store.DynamoIdempotencyStore;
+import dev.tollgate.store.DynamoUsageStore;
+import dev.tollgate.vault.KeyVault;
 import dev.tollgate.mcp.McpDispatcher;
 import dev.tollgate.mcp.McpEndpoint;
 import dev.tollgate.mcp.McpSettings;
 import dev.tollgate.mcp.McpTools;
-import dev.tollgate.mcp.PendingToolExecutor;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
@@ -29,7 +40,6 @@ import dev.tollgate.vault.DataKeyService;
 import dev.tollgate.vault.EnvelopeCipher;
 import dev.tollgate.vault.EnvelopeKeyVault;
 import dev.tollgate.vault.KeyRegistry;
-import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.LocalKeyring;
 import dev.tollgate.vault.ProviderKeyStore;
 import dev.tollgate.vault.VerifyClient;
@@ -65,12 +75,12 @@ public final class Services {
     private final Supplier<EnvelopeCipher> envelope = lazy(() -> new EnvelopeCipher(this::dataKeys));
     private final Supplier<ProviderKeyStore> providerKeyStore = lazy(() ->
             new DynamoProviderKeyStore(dynamo(), tables().providerKeys()));
-    private final Supplier<EnvelopeKeyVault> keyVault = lazy(() ->
+    private final Supplier<EnvelopeKeyVault> envelopeVault = lazy(() ->
             new EnvelopeKeyVault(providerKeyStore(), envelope(), audit(), clock()));
     private final Supplier<VerifyClient> verifyClient = lazy(() ->
             new VerifyClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
     private final Supplier<KeyRegistry> keyRegistry = lazy(() -> new KeyRegistry(catalog(), providerKeyStore(),
-            envelope(), keyVault.get(), verifyClient(), audit(), clock()));
+            envelope(), envelopeVault.get(), verifyClient(), audit(), clock()));
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
@@ -82,21 +92,45 @@ public final class Services {
     private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog(),
             keyRegistry(), keyVault()));
-    // TODO(lead, issue 5): mcpEndpoint(toolExecutor()) once the execution engine is on main; delete PendingToolExecutor.
-    private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(PendingToolExecutor.INSTANCE));
+    private final Supplier<IdempotencyStore> idempotencyStore = lazy(() ->
+            new DynamoIdempotencyStore(dynamo(), tables().idempotency()));
+    private final Supplier<UsageStore> usageStore = lazy(() -> new DynamoUsageStore(dynamo(), tables().usage()));
+    private final Supplier<AtomicWriter> atomicWriter = lazy(() -> new DynamoAtomicWriter(dynamo()));
+    private final Supplier<UpstreamClient> upstreamClient = lazy(() ->
+            new UpstreamClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
+    private final Supplier<ToolExecutor> toolExecutor = lazy(() -> new ExecutionService(catalog(), keyVault(), ledger(),
+            idempotencyStore(), usageStore(), atomicWriter(), upstreamClient(), agentKeyBindings(), clock(),
+            ExecutionService.Settings.from(config())));
+    private final Supplier<AgentKeyBindings> agentKeyBindings = lazy(() ->
+            AgentKeyBindings.fromWorkspaces(workspaceStore(), keyVault()));
+    private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
+    private final Supplier<AccountActivity> accountActivity = lazy(() -> new AccountActivity(ledger(), usageStore(), clock()));
+    private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(toolExecutor()));
 
-    private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor) {
+    /** Set by {@link #withKeyVault} (tests, local tools); null means build the configured vault. */
+    private final KeyVault keyVaultOverride;
+
+    private Services(Config config, Clock clock, ExecutionInterceptor awsInterceptor, KeyVault keyVaultOverride) {
         this.config = config;
         this.clock = clock;
         this.awsInterceptor = awsInterceptor;
+        this.keyVaultOverride = keyVaultOverride;
     }
 
     public static Services create(Config config) {
-        return new Services(config, Clock.systemUTC(), null);
+        return new Services(config, Clock.systemUTC(), null, null);
     }
 
     public static Services create(Config config, Clock clock, ExecutionInterceptor awsInterceptorOrNull) {
-        return new Services(config, clock, awsInterceptorOrNull);
+        return new Services(config, clock, awsInterceptorOrNull, null);
+    }
+
+    /**
+     * A fresh wiring of the same configuration whose {@link #keyVault()} is {@code vault} (tests pass an in-memory
+     * vault). Build it before use: nothing built by this instance is shared with the copy.
+     */
+    public Services withKeyVault(KeyVault vault) {
+        return new Services(config, clock, awsInterceptor, vault);
     }
 
     /** One per container, shared by the handler instances Lambda creates. */
@@ -200,9 +234,12 @@ public final class Services {
         return providerKeyStore.get();
     }
 
-    /** The port the execution engine uses to find and lend provider keys. */
+    /**
+     * The port the execution engine uses to find and lend provider keys: the envelope vault, or the vault given to
+     * {@link #withKeyVault} (tests).
+     */
     public KeyVault keyVault() {
-        return keyVault.get();
+        return keyVaultOverride != null ? keyVaultOverride : envelopeVault.get();
     }
 
     public VerifyClient verifyClient() {
@@ -240,6 +277,40 @@ public final class Services {
 
     public KeyInfoService keyInfo() {
         return keyInfo.get();
+    }
+
+    /** Agent key pins (SPEC 9.2): the workspace key an agent's bindings name for a provider. */
+    public AgentKeyBindings agentKeyBindings() {
+        return agentKeyBindings.get();
+    }
+
+    public IdempotencyStore idempotencyStore() {
+        return idempotencyStore.get();
+    }
+
+    public UsageStore usageStore() {
+        return usageStore.get();
+    }
+
+    public AtomicWriter atomicWriter() {
+        return atomicWriter.get();
+    }
+
+    public UpstreamClient upstreamClient() {
+        return upstreamClient.get();
+    }
+
+    /** The one execution engine behind REST ({@code POST /api/v1/execute}) and MCP ({@code tools/call}). */
+    public ToolExecutor toolExecutor() {
+        return toolExecutor.get();
+    }
+
+    public HoldSweeper holdSweeper() {
+        return holdSweeper.get();
+    }
+
+    public AccountActivity accountActivity() {
+        return accountActivity.get();
     }
 
     /** {@code /mcp}: transport rules, JSON-RPC dispatch, tools through the one execution engine (SPEC 10). */

@@ -1,12 +1,16 @@
 package dev.tollgate.billing;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Every change to a credit balance. Each method is one atomic, conditional write that moves the balance and
  * appends its ledger entry together, so the invariant
  * {@code balance + Σ open holds + Σ captured = Σ top-ups ± adjustments} holds at every instant and no balance
- * ever goes below zero.
+ * ever goes below zero. Hold movements can carry {@link AtomicWrite}s of other aggregates (idempotency and usage
+ * records) that commit in the same transaction.
  */
 public interface CreditLedger {
 
@@ -19,13 +23,52 @@ public interface CreditLedger {
     TopUpResult adjust(String accountId, long signedAmount, String reason, String reference, String actor);
 
     /** Reserves {@code amount}; fails with 402 insufficient_credits (with required/available) when not covered. */
-    Hold reserve(String accountId, long amount, String requestId, Duration ttl);
+    default Hold reserve(String accountId, long amount, String requestId, Duration ttl) {
+        return reserve(accountId, amount, requestId, ttl, List.of());
+    }
 
-    /** Charges {@code actual} (≤ hold amount) and refunds the rest; fails with conflict if the hold is no longer open. */
-    LedgerEntry capture(Hold hold, long actual);
+    /**
+     * Reserves {@code amount} and commits {@code with} in the same transaction.
+     *
+     * @throws CompanionConditionFailed if one of {@code with} failed its condition (nothing was reserved)
+     */
+    Hold reserve(String accountId, long amount, String requestId, Duration ttl, List<AtomicWrite> with);
+
+    /** Charges {@code actual} (≤ hold amount) and refunds the rest; {@link HoldClosedException} if no longer open. */
+    default LedgerEntry capture(Hold hold, long actual) {
+        return capture(hold, actual, List.of());
+    }
+
+    /** {@link #capture(Hold, long, Function)} with companion writes that do not depend on the outcome. */
+    default LedgerEntry capture(Hold hold, long actual, List<AtomicWrite> with) {
+        return capture(hold, actual, settlement -> with).entry();
+    }
+
+    /**
+     * Charges {@code actual} (≤ hold amount), refunds the rest and commits the writes {@code with} builds from the
+     * settlement (e.g. a stored response that shows the balance after), all in one transaction. {@code with} may be
+     * called more than once when the write is retried after a lost race; only the last result is committed.
+     *
+     * @throws HoldClosedException       if the hold was no longer open (nothing was written)
+     * @throws CompanionConditionFailed  if one of the companion writes failed its condition (nothing was written)
+     */
+    Settlement capture(Hold hold, long actual, Function<Settlement, List<AtomicWrite>> with);
 
     /** Returns the whole hold to the balance; false when it was no longer open (captured or already released). */
-    boolean release(Hold hold, String reason);
+    default boolean release(Hold hold, String reason) {
+        return release(hold, reason, List.of());
+    }
+
+    /**
+     * Returns the whole hold and commits {@code with} in the same transaction; false (and nothing written) when the
+     * hold was no longer open.
+     *
+     * @throws CompanionConditionFailed if one of {@code with} failed its condition (nothing was released)
+     */
+    boolean release(Hold hold, String reason, List<AtomicWrite> with);
+
+    /** Holds still open whose {@code expires_at} is before {@code now}, oldest first per bucket, at most {@code limit}. */
+    List<Hold> expiredOpenHolds(Instant now, int limit);
 
     Page<LedgerEntry> entries(String accountId, String cursor, int limit);
 }

@@ -33,6 +33,17 @@ public final class Ids {
         return sb.toString();
     }
 
+    /**
+     * The time part an id created at {@code at} starts with ({@code prefix_} + 10 characters), without the random
+     * part: a bound for range queries over time-sortable ids. Does not advance the monotonic clock.
+     */
+    public static String timePrefix(String prefix, Instant at) {
+        long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+        StringBuilder sb = new StringBuilder(prefix.length() + 11).append(prefix).append('_');
+        appendBase62(sb, Math.max(0, micros), 10);
+        return sb.toString();
+    }
+
     private static void appendBase62(StringBuilder sb, long value, int width) {
         char[] digits = new char[width];
         for (int i = width - 1; i >= 0; i--) {

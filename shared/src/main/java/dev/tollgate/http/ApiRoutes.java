@@ -13,6 +13,10 @@ import java.util.Set;
 public final class ApiRoutes {
     public static final Set<String> ALL = Set.copyOf(List.of(
             "GET /api/v1/key",
+            "GET /api/v1/ledger",
+            "GET /api/v1/usage",
+            "POST /api/v1/execute",
+            "GET /api/v1/tools",
             "POST /mcp",
             "GET /mcp",
             "DELETE /mcp",

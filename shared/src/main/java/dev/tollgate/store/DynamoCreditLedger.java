@@ -3,11 +3,15 @@ package dev.tollgate.store;
 import static dev.tollgate.store.Attr.n;
 import static dev.tollgate.store.Attr.s;
 
+import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.Balance;
+import dev.tollgate.billing.CompanionConditionFailed;
+import dev.tollgate.billing.HoldClosedException;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
 import dev.tollgate.billing.LedgerEntry;
 import dev.tollgate.billing.Page;
+import dev.tollgate.billing.Settlement;
 import dev.tollgate.billing.TopUpResult;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
@@ -53,6 +57,8 @@ public final class DynamoCreditLedger implements CreditLedger {
     private static final int HINT_CACHE_SIZE = 10_000;
     /** Open holds are spread over this many GSI partitions so the sweeper's index has no single hot key. */
     static final int OPEN_HOLD_BUCKETS = 8;
+    /** The sparse GSI of open holds by expiry (template.yaml, HoldsTable). */
+    static final String OPEN_BY_EXPIRY = "OpenByExpiry";
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
@@ -179,7 +185,7 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     @Override
-    public Hold reserve(String accountId, long amount, String requestId, Duration ttl) {
+    public Hold reserve(String accountId, long amount, String requestId, Duration ttl, List<AtomicWrite> with) {
         if (amount <= 0) {
             throw new IllegalArgumentException("hold amount must be positive");
         }
@@ -205,10 +211,16 @@ public final class DynamoCreditLedger implements CreditLedger {
             String entryId = Ids.newId("led", now);
             try {
                 apply(accountId, shard, -amount, amount, state -> entry(accountId, entryId, LedgerEntry.Type.HOLD,
-                        amount, -amount, state.balance(), shard, holdId, requestId, null, null, "system", now), List.of(putHold));
+                        amount, -amount, state.balance(), shard, holdId, requestId, null, null, "system", now),
+                        withCompanions(putHold, with));
                 return new Hold(holdId, accountId, amount, shard, Hold.Status.OPEN, requestId, now, expiresAt);
             } catch (ShardInsufficient e) {
                 // try the next shard; with one shard this is the final answer
+            } catch (ExtraConditionFailed e) {
+                if (e.index == 0) {
+                    throw new IllegalStateException("hold id collision: " + holdId);
+                }
+                throw new CompanionConditionFailed(e.index - 1);
             }
         }
         throw insufficient(amount, balance(accountId).available());
@@ -219,38 +231,95 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     @Override
-    public LedgerEntry capture(Hold hold, long actual) {
+    public Settlement capture(Hold hold, long actual, Function<Settlement, List<AtomicWrite>> with) {
         if (actual < 0 || actual > hold.amount()) {
             throw new IllegalArgumentException("capture amount must be between 0 and the hold amount");
         }
         Instant now = clock.instant();
         String entryId = Ids.newId("led", now);
         long refund = hold.amount() - actual;
-        LedgerEntry[] written = new LedgerEntry[1];
+        long otherShards = shards == 1 ? 0 : otherShardsBalance(hold.accountId(), hold.shard());
+        Settlement[] written = new Settlement[1];
         try {
             apply(hold.accountId(), hold.shard(), refund, -hold.amount(), state -> {
-                written[0] = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
+                LedgerEntry entry = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
                         state.balance(), hold.shard(), hold.holdId(), hold.requestId(), null, null, "system", now);
-                return written[0];
-            }, List.of(closeHold(hold, Hold.Status.CAPTURED, actual, now)));
+                written[0] = new Settlement(entry, Math.addExact(otherShards, state.balance()));
+                return entry;
+            }, entry -> withCompanions(closeHold(hold, Hold.Status.CAPTURED, actual, now), with.apply(written[0])));
             return written[0];
-        } catch (ExtraConditionFailed holdNotOpen) {
-            throw new TollgateException(ErrorCode.CONFLICT, "Hold " + hold.holdId() + " is no longer open");
+        } catch (ExtraConditionFailed e) {
+            if (e.index == 0) {
+                throw new HoldClosedException(hold.holdId());
+            }
+            throw new CompanionConditionFailed(e.index - 1);
         }
     }
 
+    private long otherShardsBalance(String accountId, int shard) {
+        var items = dynamo.query(b -> b.tableName(tables.accounts()).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s(accountId), ":prefix", s("balance#")))).items();
+        long sum = 0;
+        for (var item : items) {
+            if (!shardKey(shard).equals(Attr.str(item, "sk"))) {
+                sum = Math.addExact(sum, Attr.num(item, "balance"));
+            }
+        }
+        return sum;
+    }
+
     @Override
-    public boolean release(Hold hold, String reason) {
+    public boolean release(Hold hold, String reason, List<AtomicWrite> with) {
         Instant now = clock.instant();
         String entryId = Ids.newId("led", now);
         try {
             apply(hold.accountId(), hold.shard(), hold.amount(), -hold.amount(), state -> entry(hold.accountId(), entryId,
                     LedgerEntry.Type.RELEASE, hold.amount(), hold.amount(), state.balance(), hold.shard(), hold.holdId(),
-                    hold.requestId(), null, reason, "system", now), List.of(closeHold(hold, Hold.Status.RELEASED, 0, now)));
+                    hold.requestId(), null, reason, "system", now),
+                    withCompanions(closeHold(hold, Hold.Status.RELEASED, 0, now), with));
             return true;
-        } catch (ExtraConditionFailed notOpen) {
-            return false;
+        } catch (ExtraConditionFailed e) {
+            if (e.index == 0) {
+                return false;
+            }
+            throw new CompanionConditionFailed(e.index - 1);
         }
+    }
+
+    private static List<TransactWriteItem> withCompanions(TransactWriteItem first, List<AtomicWrite> with) {
+        List<TransactWriteItem> all = new ArrayList<>(1 + with.size());
+        all.add(first);
+        all.addAll(DynamoWrite.items(with));
+        return all;
+    }
+
+    @Override
+    public List<Hold> expiredOpenHolds(Instant now, int limit) {
+        List<Hold> out = new ArrayList<>();
+        for (int bucket = 0; bucket < OPEN_HOLD_BUCKETS && out.size() < limit; bucket++) {
+            String partition = "open#" + bucket;
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                int want = limit - out.size();
+                var page = dynamo.query(b -> b.tableName(tables.holds()).indexName(OPEN_BY_EXPIRY)
+                        .keyConditionExpression("open_shard = :b AND expires_at < :now")
+                        .expressionAttributeValues(Map.of(":b", s(partition), ":now", n(now.getEpochSecond())))
+                        .limit(want)
+                        .exclusiveStartKey(from));
+                page.items().stream().map(DynamoCreditLedger::readHold).forEach(out::add);
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && out.size() < limit);
+        }
+        return out;
+    }
+
+    private static Hold readHold(Map<String, AttributeValue> item) {
+        return new Hold(Attr.str(item, "hold_id"), Attr.str(item, "account_id"), Attr.num(item, "amount"),
+                (int) Attr.num(item, "shard"), Hold.Status.valueOf(Attr.str(item, "status").toUpperCase(Locale.ROOT)),
+                Attr.str(item, "request_id"), Attr.instant(item, "created_at"),
+                Instant.ofEpochSecond(Attr.num(item, "expires_at")));
     }
 
     private TransactWriteItem closeHold(Hold hold, Hold.Status to, long captured, Instant now) {
@@ -303,6 +372,12 @@ public final class DynamoCreditLedger implements CreditLedger {
      */
     private ShardState apply(String accountId, int shard, long balanceDelta, long heldDelta,
                              Function<ShardState, LedgerEntry> entryFor, List<TransactWriteItem> extras) {
+        return apply(accountId, shard, balanceDelta, heldDelta, entryFor, entry -> extras);
+    }
+
+    private ShardState apply(String accountId, int shard, long balanceDelta, long heldDelta,
+                             Function<ShardState, LedgerEntry> entryFor,
+                             Function<LedgerEntry, List<TransactWriteItem>> extrasFor) {
         String hintKey = accountId + "#" + shard;
         ShardState state = hints.get(hintKey);
         if (state == null) {
@@ -321,6 +396,8 @@ public final class DynamoCreditLedger implements CreditLedger {
                 throw new ShardInsufficient(state.balance());
             }
             ShardState next = new ShardState(newBalance, newHeld, state.version() + 1);
+            LedgerEntry entry = entryFor.apply(next);
+            List<TransactWriteItem> extras = extrasFor.apply(entry);
             List<TransactWriteItem> writes = new ArrayList<>(extras.size() + 2);
             writes.add(TransactWriteItem.builder().update(Update.builder().tableName(tables.accounts())
                     .key(Map.of("pk", s(accountId), "sk", s(shardKey(shard))))
@@ -330,7 +407,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                             ":v1", n(next.version()), ":v0", n(state.version())))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build()).build());
-            writes.add(putEntry(entryFor.apply(next)));
+            writes.add(putEntry(entry));
             writes.addAll(extras);
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
@@ -350,6 +427,10 @@ public final class DynamoCreditLedger implements CreditLedger {
                     if (state == null) {
                         throw TollgateException.notFound("Account");
                     }
+                    if (attempt > 1) {
+                        // Repeated losses mean several writers on this shard: jitter so they stop colliding in step.
+                        backoff(attempt);
+                    }
                 } else {
                     // TransactionConflict or throttling: back off a little and re-read.
                     backoff(attempt);
@@ -361,9 +442,10 @@ public final class DynamoCreditLedger implements CreditLedger {
         throw new TollgateException(ErrorCode.CONFLICT, "The account is busy; retry the request");
     }
 
+    /** Full-jitter exponential backoff, 1 ms up to 32 ms: contenders spread out instead of colliding in step. */
     private static void backoff(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 20)));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + (1L << Math.min(attempt, 5))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TollgateException(ErrorCode.INTERNAL_ERROR, "interrupted");

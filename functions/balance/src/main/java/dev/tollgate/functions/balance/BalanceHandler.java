@@ -13,7 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Balance function: {@code GET /api/v1/key}, {@code GET /api/v1/audit} (newest first, cursor pages), and API Gateway's {@code $default} route, so that unknown paths and
+ * Balance function: {@code GET /api/v1/key}, {@code /ledger}, {@code /usage}, {@code /audit} (lists newest first, cursor
+ * pages), and API Gateway's {@code $default} route, so that unknown paths and
  * wrong methods get Tollgate's error envelope (404 / 405) instead of API Gateway's bare message.
  */
 public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -26,9 +27,15 @@ public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEven
     public BalanceHandler(Services services) {
         var gate = services.customerGate();
         var keyInfo = services.keyInfo();
+        var activity = services.accountActivity();
         var audit = services.auditLog();
         this.router = new Router()
                 .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))))
+                .route("GET /api/v1/ledger", request -> ApiResponse.ok(activity.ledger(gate.enter(request).accountId(),
+                        Paging.cursor(request), Paging.limit(request, 20))))
+                .route("GET /api/v1/usage", request -> ApiResponse.ok(activity.usage(gate.enter(request).accountId(),
+                        request.query("from").orElse(null), request.query("to").orElse(null),
+                        request.query("group_by").orElse(null))))
                 .route("GET /api/v1/audit", request -> {
                     String accountId = gate.enter(request).accountId();
                     var page = audit.entries(accountId, Paging.cursor(request), Paging.limit(request, 50));

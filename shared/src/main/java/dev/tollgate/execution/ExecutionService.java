@@ -1,0 +1,690 @@
+package dev.tollgate.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.app.Acting;
+import dev.tollgate.billing.AtomicWrite;
+import dev.tollgate.billing.AtomicWriter;
+import dev.tollgate.billing.CompanionConditionFailed;
+import dev.tollgate.billing.CreditLedger;
+import dev.tollgate.billing.Hold;
+import dev.tollgate.billing.HoldClosedException;
+import dev.tollgate.billing.IdempotencyRecord;
+import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.Page;
+import dev.tollgate.billing.UsageRecord;
+import dev.tollgate.billing.UsageStore;
+import dev.tollgate.catalog.Charge;
+import dev.tollgate.catalog.Operation;
+import dev.tollgate.catalog.Pricing;
+import dev.tollgate.catalog.Provider;
+import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.Quote;
+import dev.tollgate.catalog.ResponseFormat;
+import dev.tollgate.catalog.Usage;
+import dev.tollgate.config.Config;
+import dev.tollgate.domain.Credits;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.Ids;
+import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.Json;
+import dev.tollgate.log.Log;
+import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.ProviderKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The execution engine (SPEC 7): one call of a catalog operation, paid by the customer's own key (BYOK, 0 credits),
+ * by credits with the platform key, or free — decided per call, never silently switched.
+ *
+ * <p>Order of work, so that no money moves for a request that cannot succeed: the tool and operation must exist;
+ * the input must satisfy the operation's schema; an Idempotency-Key that was seen before is answered from its
+ * record; the mode is resolved (SPEC 7.1); in credits mode the price is quoted and held (together with the
+ * idempotency claim, one transaction); the provider is called; then the hold is captured (with the usage record and
+ * the stored response, one transaction) or, on any failure, released (with the failure's usage record and the
+ * removal of the idempotency claim, one transaction).
+ *
+ * <p>Charging: credits mode charges min(price of the reported usage, hold). Output is capped in the forwarded
+ * request so the output part cannot exceed the hold; only an input-token estimate below the real count can make
+ * the price exceed it, and that excess is not charged — it is recorded as {@code uncharged} in the usage record and
+ * logged, so pricing heuristics can be tuned from real data.
+ *
+ * <p>Idempotency rule for failures: any failed call releases its hold and deletes its idempotency record, so a
+ * retry with the same key and body runs again (nothing was charged, so there is nothing to replay). Only successful
+ * responses are stored and replayed. A crashed request's claim expires after its lease (120 s), after which a retry
+ * with the same body takes it over.
+ */
+public final class ExecutionService implements ToolExecutor {
+    private static final Log LOG = Log.get(ExecutionService.class);
+    public static final int MAX_IDEMPOTENCY_KEY = 255;
+    public static final int MAX_TOOLS_PAGE = 100;
+
+    /** Durations from configuration; the hold TTL must outlive the function timeout (29 s). */
+    public record Settings(Duration holdTtl, Duration idempotencyRetention, Duration idempotencyLease) {
+        public static Settings from(Config config) {
+            return new Settings(Duration.ofSeconds(config.getLong("TOLLGATE_HOLD_TTL_SECONDS", 300)),
+                    Duration.ofHours(24), Duration.ofSeconds(config.getLong("TOLLGATE_IDEMPOTENCY_LEASE_SECONDS", 120)));
+        }
+    }
+
+    private enum Mode {
+        FREE, BYOK, CREDITS;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private record Resolution(Mode mode, ProviderKey key, String keySource) {
+    }
+
+    /** A successful provider answer: the result for the caller and the document pricing reads usage from. */
+    private record Called(JsonNode result, JsonNode priced) {
+    }
+
+    /** What is known about one call so far, for its usage record. */
+    private static final class Attempt {
+        final Acting acting;
+        final ExecutionRequest request;
+        final Provider provider;
+        final Operation operation;
+        final String requestId;
+        final long startedNanos;
+        final Instant at;
+        Resolution resolution;
+        String model;
+        String holdId;
+        long upstreamMs;
+        boolean recorded;
+
+        Attempt(Acting acting, ExecutionRequest request, Provider provider, Operation operation, String requestId,
+                Instant at) {
+            this.acting = acting;
+            this.request = request;
+            this.provider = provider;
+            this.operation = operation;
+            this.requestId = requestId;
+            this.startedNanos = System.nanoTime();
+            this.at = at;
+        }
+
+        String accountId() {
+            return acting.accountId();
+        }
+
+        String idempotencyKey() {
+            return request.idempotencyKey();
+        }
+
+        long elapsedMs() {
+            return (System.nanoTime() - startedNanos) / 1_000_000;
+        }
+    }
+
+    private final ProviderCatalog catalog;
+    private final KeyVault vault;
+    private final CreditLedger ledger;
+    private final IdempotencyStore idempotency;
+    private final UsageStore usage;
+    private final AtomicWriter writer;
+    private final UpstreamClient upstream;
+    private final InputValidator validator;
+    private final CatalogAdapter adapter;
+    private final AgentKeyBindings agents;
+    private final Clock clock;
+    private final Settings settings;
+
+    public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
+                            UsageStore usage, AtomicWriter writer, UpstreamClient upstream, AgentKeyBindings agents,
+                            Clock clock, Settings settings) {
+        this.catalog = catalog;
+        this.vault = vault;
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.usage = usage;
+        this.writer = writer;
+        this.upstream = upstream;
+        this.validator = new InputValidator();
+        this.adapter = new CatalogAdapter();
+        this.agents = agents;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
+    public void warmUp() {
+        validator.compileAll(catalog.operations());
+        StoredResponses.decode(StoredResponses.encode(Json.object()).bytes(), false);
+        Fingerprints.of(Json.object());
+    }
+
+    @Override
+    public ExecutionOutcome execute(Acting acting, ExecutionRequest request) {
+        Operation operation = catalog.operation(request.tool(), request.operation())
+                .orElseThrow(() -> unknownTool(request));
+        Provider provider = catalog.provider(operation.tool()).orElseThrow();
+        String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
+        Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
+        try {
+            return run(a);
+        } catch (RuntimeException e) {
+            if (!a.recorded) {
+                recordQuietly(failureRecord(a, e));
+            }
+            throw e;
+        }
+    }
+
+    private ExecutionOutcome run(Attempt a) {
+        String key = a.idempotencyKey();
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !printableAscii(key))) {
+            a.recorded = true;
+            throw new TollgateException(ErrorCode.VALIDATION_FAILED,
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " printable ASCII characters",
+                    Map.of("pointer", "/headers/Idempotency-Key"));
+        }
+        validator.validate(a.operation, a.request.input());
+        ObjectNode input = a.operation.withDefaults((ObjectNode) a.request.input());
+
+        String fingerprint = null;
+        if (key != null) {
+            fingerprint = Fingerprints.of(a.request.body() != null ? a.request.body() : a.request.input());
+            Optional<IdempotencyRecord> existing = idempotency.find(a.accountId(), key, clock.instant());
+            if (existing.isPresent()) {
+                ExecutionOutcome replay = answerFromRecord(a, existing.get(), fingerprint);
+                if (replay != null) {
+                    return replay;
+                }
+            }
+        }
+
+        a.resolution = resolve(a.acting, a.provider, a.operation);
+        if (a.resolution.mode() == Mode.CREDITS) {
+            return runWithHold(a, input, fingerprint);
+        }
+        return runWithoutHold(a, input, fingerprint);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Resolution (SPEC 7.1)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private Resolution resolve(Acting acting, Provider provider, Operation operation) {
+        if (operation.isFree()) {
+            return new Resolution(Mode.FREE, null, null);
+        }
+        Optional<ProviderKey> pinned = agents.pinnedKey(acting, provider.id());
+        if (pinned.isPresent()) {
+            requireByokPlan(acting, provider);
+            return new Resolution(Mode.BYOK, pinned.get(), "agent");
+        }
+        if (provider.byok()) {
+            Optional<ProviderKey> key = vault.activeKey(acting.accountId(), provider.id());
+            if (key.isPresent()) {
+                requireByokPlan(acting, provider);
+                return new Resolution(Mode.BYOK, key.get(), key.get().scope());
+            }
+        }
+        if (operation.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
+            throw byokRequired(provider);
+        }
+        if (!vault.platformProviders().contains(provider.id())) {
+            throw providerUnavailable(provider);
+        }
+        return new Resolution(Mode.CREDITS, null, "platform");
+    }
+
+    private static void requireByokPlan(Acting acting, Provider provider) {
+        if (!acting.account().plan().allowsByok()) {
+            throw new TollgateException(ErrorCode.PLAN_REQUIRED, "BYOK requires the Pro plan or higher: your "
+                    + provider.name() + " key is kept but cannot be used on the " + acting.account().plan().wire()
+                    + " plan. Upgrade, or delete the key to pay with credits", Map.of("provider", provider.id()));
+        }
+    }
+
+    private static TollgateException byokRequired(Provider provider) {
+        return new TollgateException(ErrorCode.BYOK_REQUIRED, provider.name()
+                + " is only available with your own key: register one with POST /api/v1/byok",
+                Map.of("provider", provider.id()));
+    }
+
+    private static TollgateException providerUnavailable(Provider provider) {
+        return new TollgateException(ErrorCode.PROVIDER_UNAVAILABLE, provider.name()
+                + " is not available with credits right now; register your own key to use it",
+                Map.of("provider", provider.id()));
+    }
+
+    private static TollgateException unknownTool(ExecutionRequest request) {
+        return new TollgateException(ErrorCode.UNKNOWN_TOOL, "There is no operation '" + shorten(request.operation())
+                + "' of tool '" + shorten(request.tool()) + "'; GET /api/v1/tools lists them");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Idempotency (SPEC 7.3)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private IdempotencyStore.Claim claimFor(Attempt a, String fingerprint) {
+        if (a.idempotencyKey() == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        return new IdempotencyStore.Claim(a.accountId(), a.idempotencyKey(), fingerprint, a.requestId, now,
+                now.plus(settings.idempotencyLease()), now.plus(settings.idempotencyRetention()));
+    }
+
+    /** A replay, a 409/422, or null when the record is an abandoned claim of the same body that may be taken over. */
+    private ExecutionOutcome answerFromRecord(Attempt a, IdempotencyRecord record, String fingerprint) {
+        if (!record.fingerprint().equals(fingerprint)) {
+            a.recorded = true;
+            throw new TollgateException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was already used "
+                    + "with a different request body; use a new key for a new request");
+        }
+        if (record.status() == IdempotencyRecord.Status.COMPLETED) {
+            a.recorded = true;
+            LOG.info("idempotent replay", "account_id", a.accountId(), "original_request_id", record.ownerRequestId());
+            return new ExecutionOutcome(record.responseStatus(),
+                    StoredResponses.decode(record.response(), record.gzip()), true);
+        }
+        if (record.inFlight(clock.instant())) {
+            throw inProgress(a);
+        }
+        return null;
+    }
+
+    /** Our claim lost to a concurrent request with the same key: answer as that request's record says. */
+    private ExecutionOutcome afterLostClaim(Attempt a, String fingerprint) {
+        Optional<IdempotencyRecord> record = idempotency.find(a.accountId(), a.idempotencyKey(), clock.instant());
+        if (record.isPresent()) {
+            ExecutionOutcome answer = answerFromRecord(a, record.get(), fingerprint);
+            if (answer != null) {
+                return answer;
+            }
+        }
+        throw inProgress(a);
+    }
+
+    private static TollgateException inProgress(Attempt a) {
+        a.recorded = true;
+        return new TollgateException(ErrorCode.REQUEST_IN_PROGRESS, "A request with this Idempotency-Key is still "
+                + "running; retry in a moment to get its result");
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Calls without a hold: BYOK and free (and a zero-price quote)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private ExecutionOutcome runWithoutHold(Attempt a, ObjectNode input, String fingerprint) {
+        IdempotencyStore.Claim claim = claimFor(a, fingerprint);
+        if (claim != null && !idempotency.claim(claim)) {
+            return afterLostClaim(a, fingerprint);
+        }
+        boolean done = false;
+        try {
+            Called called = callProvider(a, input);
+            Usage used = a.operation.pricing().usage(input, called.priced());
+            long available = ledger.balance(a.accountId()).available();
+            ObjectNode body = successBody(a, called.result(), 0, available, used);
+            UsageRecord record = okRecord(a, used, 0, 0);
+            if (claim != null) {
+                StoredResponses.Encoded stored = StoredResponses.encode(body);
+                try {
+                    writer.commit(List.of(usage.recordWrite(record), idempotency.completeWrite(a.accountId(),
+                            a.idempotencyKey(), a.requestId, 200, stored.bytes(), stored.gzip())));
+                } catch (CompanionConditionFailed leaseLost) {
+                    LOG.warn("idempotency claim taken over before completion; response not stored",
+                            "account_id", a.accountId());
+                    usage.record(record);
+                }
+            } else {
+                usage.record(record);
+            }
+            a.recorded = true;
+            done = true;
+            return new ExecutionOutcome(200, body, false);
+        } finally {
+            if (!done && claim != null) {
+                abandonQuietly(a);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Credits mode (SPEC 7.2)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private ExecutionOutcome runWithHold(Attempt a, ObjectNode input, String fingerprint) {
+        Quote quote = a.operation.pricing().quote(input);
+        a.model = quote.model().orElse(null);
+        ObjectNode sent = quote.outputCap().map(cap -> cap.applyTo(input)).orElse(input);
+        if (quote.holdMicros() == 0) {
+            return runWithoutHold(a, sent, fingerprint);
+        }
+        IdempotencyStore.Claim claim = claimFor(a, fingerprint);
+        Hold hold;
+        try {
+            hold = ledger.reserve(a.accountId(), quote.holdMicros(), a.requestId, settings.holdTtl(),
+                    claim == null ? List.of() : List.of(idempotency.claimWrite(claim)));
+        } catch (CompanionConditionFailed claimLost) {
+            return afterLostClaim(a, fingerprint);
+        }
+        a.holdId = hold.holdId();
+        boolean open = true;
+        try {
+            Called called = callProvider(a, sent);
+            Charge charge = a.operation.pricing().charge(sent, called.priced());
+            long charged = Math.min(charge.micros(), hold.amount());
+            long uncharged = charge.micros() - charged;
+            if (uncharged > 0) {
+                LOG.warn("reported usage cost more than the hold; the excess is not charged", "account_id",
+                        a.accountId(), "tool", a.operation.toolName(), "hold_micros", hold.amount(),
+                        "price_micros", charge.micros());
+            }
+            Usage used = charge.usage().equals(Usage.NONE) ? a.operation.pricing().usage(sent, called.priced())
+                    : charge.usage();
+            UsageRecord record = okRecord(a, used, charged, uncharged);
+            ObjectNode[] body = new ObjectNode[1];
+            try {
+                ledger.capture(hold, charged, settlement -> {
+                    body[0] = successBody(a, called.result(), charged, settlement.availableAfter(), used);
+                    List<AtomicWrite> with = new ArrayList<>(2);
+                    with.add(usage.recordWrite(record));
+                    if (claim != null) {
+                        StoredResponses.Encoded stored = StoredResponses.encode(body[0]);
+                        with.add(idempotency.completeWrite(a.accountId(), a.idempotencyKey(), a.requestId, 200,
+                                stored.bytes(), stored.gzip()));
+                    }
+                    return with;
+                });
+            } catch (CompanionConditionFailed leaseLost) {
+                LOG.warn("idempotency claim taken over before capture; response not stored", "account_id", a.accountId());
+                ledger.capture(hold, charged, settlement -> {
+                    body[0] = successBody(a, called.result(), charged, settlement.availableAfter(), used);
+                    return List.of(usage.recordWrite(record));
+                });
+            } catch (HoldClosedException expired) {
+                // Only possible when the call outlived the hold TTL and the sweeper released it: serve, don't charge.
+                LOG.error("hold closed before capture: call served without charge", expired, "account_id",
+                        a.accountId(), "hold_id", hold.holdId());
+                open = false;
+                UsageRecord free = okRecord(a, used, 0, charge.micros());
+                body[0] = successBody(a, called.result(), 0, ledger.balance(a.accountId()).available(), used);
+                usage.record(free);
+                if (claim != null) {
+                    abandonQuietly(a);
+                }
+            }
+            open = false;
+            a.recorded = true;
+            return new ExecutionOutcome(200, body[0], false);
+        } catch (RuntimeException e) {
+            if (open) {
+                releaseAfterFailure(a, hold, claim != null, e);
+                open = false;
+            }
+            throw e;
+        } finally {
+            if (open) {
+                releaseQuietly(hold, "aborted", List.of());
+            }
+        }
+    }
+
+    /** Releases the hold with the failure's usage record and the removal of the idempotency claim, atomically. */
+    private void releaseAfterFailure(Attempt a, Hold hold, boolean claimed, RuntimeException failure) {
+        UsageRecord record = failureRecord(a, failure);
+        String reason = failure instanceof TollgateException te ? te.code().code() : "internal_error";
+        List<AtomicWrite> with = new ArrayList<>(2);
+        with.add(usage.recordWrite(record));
+        if (claimed) {
+            with.add(idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
+        }
+        try {
+            if (!ledger.release(hold, reason, with)) {
+                LOG.warn("hold already closed at release", "hold_id", hold.holdId());
+                recordQuietly(record);
+                if (claimed) {
+                    abandonQuietly(a);
+                }
+            }
+            a.recorded = true;
+        } catch (CompanionConditionFailed claimTakenOver) {
+            releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
+            a.recorded = true;
+        } catch (RuntimeException e) {
+            // The sweeper releases the hold when it expires; the caller still gets the original error.
+            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+        }
+    }
+
+    private void releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
+        try {
+            ledger.release(hold, reason, with);
+        } catch (RuntimeException e) {
+            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+        }
+    }
+
+    private void abandonQuietly(Attempt a) {
+        try {
+            idempotency.abandon(a.accountId(), a.idempotencyKey(), a.requestId);
+        } catch (RuntimeException e) {
+            LOG.error("clearing an idempotency claim failed; it expires with its lease", e, "account_id", a.accountId());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The provider call (SPEC 7.4)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private Called callProvider(Attempt a, ObjectNode input) {
+        long started = System.nanoTime();
+        Resolution r = a.resolution;
+        try {
+            switch (r.mode()) {
+                case FREE:
+                    return exchange(a, input, null, ProviderErrors.KeyKind.NONE, null);
+                case BYOK: {
+                    ProviderKey key = r.key();
+                    try {
+                        Called called = vault.useSecret(key, secret ->
+                                exchange(a, input, secret, ProviderErrors.KeyKind.BYOK, key.id()));
+                        if (key.status() == ProviderKey.Status.REJECTED) {
+                            markQuietly(() -> vault.markActive(key));
+                        }
+                        return called;
+                    } catch (TollgateException e) {
+                        if (e.code() == ErrorCode.BYOK_KEY_REJECTED) {
+                            int status = (Integer) e.details().get("provider_status");
+                            markQuietly(() -> vault.markRejected(key, status));
+                        }
+                        throw e;
+                    }
+                }
+                case CREDITS:
+                default: {
+                    try {
+                        return vault.usePlatformSecret(a.provider.id(), secret ->
+                                exchange(a, input, secret, ProviderErrors.KeyKind.PLATFORM, null))
+                                .orElseThrow(() -> providerUnavailable(a.provider));
+                    } catch (TollgateException e) {
+                        if (e.code() == ErrorCode.PROVIDER_AUTH_FAILED) {
+                            LOG.error("platform key refused by provider", null, "provider", a.provider.id(),
+                                    "provider_status", e.details().get("provider_status"), "alarm", "platform_key_rejected");
+                        }
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            a.upstreamMs = (System.nanoTime() - started) / 1_000_000;
+        }
+    }
+
+    private Called exchange(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret, ProviderErrors.KeyKind kind,
+                            String byokKeyId) {
+        UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
+        UpstreamResponse response = upstream.send(request);
+        if (!response.isSuccess()) {
+            throw ProviderErrors.map(a.provider.name(), response, kind, secret == null ? null : secret.reveal(), byokKeyId);
+        }
+        JsonNode result = adapter.result(a.operation, response);
+        return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
+    }
+
+    private static void markQuietly(Runnable mark) {
+        try {
+            mark.run();
+        } catch (RuntimeException e) {
+            LOG.error("updating a key's status failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Receipts and usage records (SPEC 7.1, 8.6)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private ObjectNode successBody(Attempt a, JsonNode result, long charged, long available, Usage used) {
+        ObjectNode body = Json.object();
+        body.set("result", result);
+        ObjectNode billing = body.putObject("billing");
+        Resolution r = a.resolution;
+        billing.put("mode", r.mode().wire());
+        billing.put("credits_charged", Credits.toCredits(charged));
+        billing.put("provider", a.provider.id());
+        billing.put("key_source", r.keySource());
+        billing.put("byok_key_id", r.key() == null ? null : r.key().id());
+        billing.put("credits_remaining", Credits.toCredits(available));
+        ObjectNode u = billing.putObject("usage");
+        u.put("input_tokens", used.inputTokens());
+        u.put("output_tokens", used.outputTokens());
+        if (used.characters() > 0) {
+            u.put("characters", used.characters());
+        }
+        billing.put("request_id", a.requestId);
+        return body;
+    }
+
+    private UsageRecord okRecord(Attempt a, Usage used, long charged, long uncharged) {
+        return record(a, "ok", 200, null, used, charged, uncharged);
+    }
+
+    private UsageRecord failureRecord(Attempt a, RuntimeException e) {
+        int status = e instanceof TollgateException te ? te.status() : 500;
+        String code = e instanceof TollgateException te ? te.code().code() : ErrorCode.INTERNAL_ERROR.code();
+        return record(a, "error", status, code, Usage.NONE, 0, 0);
+    }
+
+    private UsageRecord record(Attempt a, String status, int httpStatus, String errorCode, Usage used, long charged,
+                               long uncharged) {
+        Resolution r = a.resolution;
+        return new UsageRecord(a.accountId(), Ids.newId("use", a.at), a.requestId, a.at, a.provider.id(),
+                a.operation.id(), r == null ? "none" : r.mode().wire(), status, httpStatus, errorCode, a.elapsedMs(),
+                a.upstreamMs, used.inputTokens(), used.outputTokens(), used.characters(), charged, uncharged,
+                r == null || r.key() == null ? null : r.key().id(), r == null ? null : r.keySource(), a.model,
+                a.holdId, a.acting.caller() == null ? null : a.acting.caller().keyId());
+    }
+
+    private void recordQuietly(UsageRecord record) {
+        try {
+            usage.record(record);
+        } catch (RuntimeException e) {
+            LOG.error("writing a usage record failed", e, "account_id", record.accountId());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Tool listing (SPEC 7.5)
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Page<ToolView> tools(Acting acting, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_TOOLS_PAGE) {
+            throw TollgateException.validation("/limit", "limit must be between 1 and " + MAX_TOOLS_PAGE);
+        }
+        List<Operation> operations = catalog.operations();
+        int start = cursor == null ? 0 : decodeToolCursor(cursor, operations);
+        Set<String> platform = vault.platformProviders();
+        Map<String, Optional<ProviderKey>> keys = new HashMap<>();
+        List<ToolView> page = new ArrayList<>();
+        int end = Math.min(operations.size(), start + limit);
+        for (int i = start; i < end; i++) {
+            Operation op = operations.get(i);
+            Provider provider = catalog.provider(op.tool()).orElseThrow();
+            String mode;
+            String reason = null;
+            if (op.isFree()) {
+                mode = "free";
+            } else {
+                Optional<ProviderKey> key = agents.pinnedKey(acting, provider.id()).or(() -> provider.byok()
+                        ? keys.computeIfAbsent(provider.id(), p -> vault.activeKey(acting.accountId(), p))
+                        : Optional.empty());
+                if (key.isPresent()) {
+                    mode = acting.account().plan().allowsByok() ? "byok" : "unavailable";
+                    reason = acting.account().plan().allowsByok() ? null : ErrorCode.PLAN_REQUIRED.code();
+                } else if (op.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
+                    mode = "unavailable";
+                    reason = ErrorCode.BYOK_REQUIRED.code();
+                } else if (!platform.contains(provider.id())) {
+                    mode = "unavailable";
+                    reason = ErrorCode.PROVIDER_UNAVAILABLE.code();
+                } else {
+                    mode = "credits";
+                }
+            }
+            page.add(new ToolView(op.toolName(), op.tool(), op.id(), op.description(), op.inputSchema(),
+                    op.pricing().describe(), mode, reason));
+        }
+        String next = end < operations.size() ? encodeToolCursor(operations.get(end).toolName()) : null;
+        return new Page<>(page, next);
+    }
+
+    static String encodeToolCursor(String toolName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("t:" + toolName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int decodeToolCursor(String cursor, List<Operation> operations) {
+        try {
+            String value = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (value.startsWith("t:")) {
+                String name = value.substring(2);
+                for (int i = 0; i < operations.size(); i++) {
+                    if (operations.get(i).toolName().equals(name)) {
+                        return i;
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
+    }
+
+    private static boolean printableAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String shorten(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("[^A-Za-z0-9_.-]", "?");
+        return clean.length() <= 64 ? clean : clean.substring(0, 64) + "…";
+    }
+}
