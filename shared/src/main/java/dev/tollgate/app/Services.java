@@ -23,6 +23,10 @@ import dev.tollgate.store.DynamoAtomicWriter;
 import dev.tollgate.store.DynamoIdempotencyStore;
 import dev.tollgate.store.DynamoUsageStore;
 import dev.tollgate.vault.KeyVault;
+import dev.tollgate.mcp.McpDispatcher;
+import dev.tollgate.mcp.McpEndpoint;
+import dev.tollgate.mcp.McpSettings;
+import dev.tollgate.mcp.McpTools;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
@@ -101,6 +105,7 @@ public final class Services {
             AgentKeyBindings.fromWorkspaces(workspaceStore(), keyVault()));
     private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
     private final Supplier<AccountActivity> accountActivity = lazy(() -> new AccountActivity(ledger(), usageStore(), clock()));
+    private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(toolExecutor()));
 
     /** Set by {@link #withKeyVault} (tests, local tools); null means build the configured vault. */
     private final KeyVault keyVaultOverride;
@@ -306,6 +311,20 @@ public final class Services {
 
     public AccountActivity accountActivity() {
         return accountActivity.get();
+    }
+
+    /** {@code /mcp}: transport rules, JSON-RPC dispatch, tools through the one execution engine (SPEC 10). */
+    public McpEndpoint mcpEndpoint() {
+        return mcpEndpoint.get();
+    }
+
+    /** A {@code /mcp} endpoint over the given execution engine (tests use a fake one); not cached. */
+    public McpEndpoint mcpEndpoint(ToolExecutor executor) {
+        McpSettings settings = McpSettings.from(config());
+        KeyInfoService accountInfo = keyInfo();
+        McpTools tools = new McpTools(executor, accountInfo::describe, catalog(), settings.pageSize());
+        CustomerGate gate = customerGate();
+        return new McpEndpoint(settings, gate::enter, new McpDispatcher(tools, settings.serverVersion()));
     }
 
     /** Thread-safe memoization without holding a lock after the first build. */

@@ -1,0 +1,215 @@
+package dev.tollgate.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.tollgate.app.Acting;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.Ids;
+import dev.tollgate.domain.TollgateException;
+import dev.tollgate.log.Log;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.ErrorCodes;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.InitializeRequest;
+import io.modelcontextprotocol.spec.McpSchema.InitializeResult;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
+import io.modelcontextprotocol.spec.McpSchema.PaginatedRequest;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON-RPC side of {@code POST /mcp}, stateless: every POST is answered from its own body, its
+ * {@code MCP-Protocol-Version} header and the authenticated caller, with nothing remembered in between (there is no
+ * session; {@code Mcp-Session-Id} is neither issued nor required). Messages are read and written through the MCP
+ * SDK's schema records ({@code JSONRPCRequest}, {@code InitializeResult}, {@code ListToolsResult},
+ * {@code CallToolResult}, ...); the dispatch itself is ours because the SDK's stateless server lists a static set
+ * of tools without pagination, while Tollgate's list depends on the caller (price and billing mode now) and pages.
+ */
+public final class McpDispatcher {
+    private static final Log LOG = Log.get(McpDispatcher.class);
+    static final String INSTRUCTIONS = "Tollgate runs paid AI and tool APIs for you. Each tool is one provider "
+            + "operation named {provider}_{operation}; its _meta shows the price and whether it is billed to your own "
+            + "provider key (BYOK, 0 credits), to your Tollgate credits, or free. Call tollgate_account (free) to see "
+            + "your balance. A failed call returns isError with a Tollgate error code and charges nothing. To retry "
+            + "safely, send the same _meta[\"tollgate/idempotency_key\"].";
+
+    private final McpTools tools;
+    private final Implementation serverInfo;
+
+    public McpDispatcher(McpTools tools, String serverVersion) {
+        this.tools = tools;
+        this.serverInfo = new Implementation("tollgate", "Tollgate", serverVersion);
+    }
+
+    /**
+     * Answers one POST body.
+     *
+     * @param versionHeader the {@code MCP-Protocol-Version} header, or null
+     * @throws TollgateException {@code unsupported_protocol_version} (HTTP 400) for a header naming a version
+     *                           Tollgate does not speak, on anything but {@code initialize} (whose body negotiates)
+     */
+    public McpReply handle(Acting acting, String versionHeader, String body, String requestId) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : McpJson.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            root = null;
+        }
+        if (root == null || root.isMissingNode()) {
+            return new McpReply(400, McpJson.error(null, ErrorCodes.PARSE_ERROR, "Parse error: the body is not JSON", null));
+        }
+        if (!isInitialize(root)) {
+            requireSupportedVersion(versionHeader);
+        }
+        String version = versionHeader == null ? McpProtocol.ASSUMED_WITHOUT_HEADER : versionHeader;
+        Calls calls = new Calls(acting, requestId);
+        if (root.isArray()) {
+            return batch((ArrayNode) root, version, calls);
+        }
+        Optional<JsonNode> response = message(root, false, calls);
+        if (response.isEmpty()) {
+            return McpReply.accepted();
+        }
+        // An error that belongs to no request (id null) is the HTTP request's failure.
+        boolean orphanError = response.get().has("error") && response.get().path("id").isNull();
+        return new McpReply(orphanError ? 400 : 200, response.get());
+    }
+
+    private static boolean isInitialize(JsonNode root) {
+        return root.isObject() && McpSchema.METHOD_INITIALIZE.equals(root.path("method").asText(null));
+    }
+
+    private static void requireSupportedVersion(String versionHeader) {
+        if (versionHeader != null && !McpProtocol.supports(versionHeader)) {
+            throw new TollgateException(ErrorCode.UNSUPPORTED_PROTOCOL_VERSION,
+                    "Unsupported MCP-Protocol-Version; this server speaks " + String.join(", ", McpProtocol.SUPPORTED_VERSIONS),
+                    Map.of("supported", McpProtocol.SUPPORTED_VERSIONS));
+        }
+    }
+
+    private McpReply batch(ArrayNode messages, String version, Calls calls) {
+        if (!McpProtocol.allowsBatches(version)) {
+            return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST,
+                    "JSON-RPC batches are not supported in MCP " + version + " (removed in 2025-06-18)", null));
+        }
+        if (messages.isEmpty()) {
+            return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST, "Empty batch", null));
+        }
+        List<JsonNode> responses = new ArrayList<>();
+        for (JsonNode message : messages) {
+            message(message, true, calls).ifPresent(responses::add);
+        }
+        if (responses.isEmpty()) {
+            return McpReply.accepted();
+        }
+        return new McpReply(200, McpJson.MAPPER.createArrayNode().addAll(responses));
+    }
+
+    /** The response to one message, or nothing for a notification or a client's response. */
+    private Optional<JsonNode> message(JsonNode message, boolean inBatch, Calls calls) {
+        if (!message.isObject()) {
+            return Optional.of(McpJson.error(null, ErrorCodes.INVALID_REQUEST, "Invalid Request: not a JSON-RPC message", null));
+        }
+        Object id = idOf(message.get("id"));
+        boolean hasId = message.has("id");
+        JsonNode method = message.get("method");
+        if (!McpSchema.JSONRPC_VERSION.equals(message.path("jsonrpc").asText(null))) {
+            return Optional.of(McpJson.error(id, ErrorCodes.INVALID_REQUEST, "Invalid Request: 'jsonrpc' must be \"2.0\"", null));
+        }
+        if (method == null) {
+            if (hasId && (message.has("result") || message.has("error"))) {
+                return Optional.empty(); // a response to a server request; this server sends none, so nothing to do
+            }
+            return Optional.of(McpJson.error(id, ErrorCodes.INVALID_REQUEST, "Invalid Request: 'method' is required", null));
+        }
+        if (!method.isTextual()) {
+            return Optional.of(McpJson.error(id, ErrorCodes.INVALID_REQUEST, "Invalid Request: 'method' must be a string", null));
+        }
+        if (!hasId) {
+            LOG.debug("mcp notification", "method", method.asText());
+            return Optional.empty(); // notifications/initialized, notifications/cancelled, ...: nothing to do
+        }
+        if (id == null) {
+            return Optional.of(McpJson.error(null, ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: 'id' must be a string or an integer", null));
+        }
+        JSONRPCRequest request = new JSONRPCRequest(McpSchema.JSONRPC_VERSION, method.asText(), id, message.get("params"));
+        try {
+            return Optional.of(McpJson.success(id, dispatch(request, message.get("params"), inBatch, calls)));
+        } catch (JsonRpcException e) {
+            return Optional.of(McpJson.error(id, e.code(), e.getMessage(), e.data()));
+        } catch (TollgateException e) {
+            LOG.warn("mcp request failed", "method", request.method(), "code", e.code().code());
+            return Optional.of(McpJson.error(id, ErrorCodes.INTERNAL_ERROR, e.getMessage(),
+                    Map.of("code", e.code().code(), "request_id", calls.requestId)));
+        } catch (RuntimeException e) {
+            LOG.error("mcp request failed", e, "method", request.method());
+            return Optional.of(McpJson.error(id, ErrorCodes.INTERNAL_ERROR, "Internal error",
+                    Map.of("code", ErrorCode.INTERNAL_ERROR.code(), "request_id", calls.requestId)));
+        }
+    }
+
+    /** MCP ids are strings or integers, never null (JSON-RPC allowed null; MCP does not). */
+    private static Object idOf(JsonNode id) {
+        if (id == null) {
+            return null;
+        }
+        if (id.isTextual()) {
+            return id.asText();
+        }
+        if (id.isIntegralNumber() && id.canConvertToLong()) {
+            return id.canConvertToInt() ? (Object) id.intValue() : (Object) id.longValue();
+        }
+        return null;
+    }
+
+    private Object dispatch(JSONRPCRequest request, JsonNode params, boolean inBatch, Calls calls) {
+        if (params != null && !params.isNull() && !params.isObject()) {
+            throw JsonRpcException.invalidParams("'params' must be an object");
+        }
+        LOG.debug("mcp request", "method", request.method());
+        return switch (request.method()) {
+            case McpSchema.METHOD_INITIALIZE -> initialize(params, inBatch);
+            case McpSchema.METHOD_PING -> Map.of();
+            case McpSchema.METHOD_TOOLS_LIST -> tools.list(calls.acting,
+                    McpJson.params(params, PaginatedRequest.class, request.method()).cursor());
+            case McpSchema.METHOD_TOOLS_CALL -> tools.call(calls.acting,
+                    McpJson.params(params, CallToolRequest.class, request.method()),
+                    params == null ? null : params.get("arguments"), calls.nextRequestId());
+            default -> throw new JsonRpcException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
+        };
+    }
+
+    private InitializeResult initialize(JsonNode params, boolean inBatch) {
+        if (inBatch) {
+            throw JsonRpcException.invalidRequest("Invalid Request: initialize must not be part of a batch");
+        }
+        InitializeRequest request = McpJson.params(params, InitializeRequest.class, McpSchema.METHOD_INITIALIZE);
+        if (request.protocolVersion() == null || request.protocolVersion().isBlank()) {
+            throw JsonRpcException.invalidParams("'protocolVersion' is required");
+        }
+        return new InitializeResult(McpProtocol.negotiate(request.protocolVersion()),
+                ServerCapabilities.builder().tools(false).build(), serverInfo, INSTRUCTIONS);
+    }
+
+    /** Per POST: the caller, and a request id for each tool call (the HTTP request's for the first). */
+    private static final class Calls {
+        private final Acting acting;
+        private final String requestId;
+        private int used;
+
+        Calls(Acting acting, String requestId) {
+            this.acting = acting;
+            this.requestId = requestId;
+        }
+
+        String nextRequestId() {
+            return used++ == 0 ? requestId : Ids.newId("req");
+        }
+    }
+}

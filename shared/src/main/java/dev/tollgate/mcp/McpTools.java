@@ -1,0 +1,331 @@
+package dev.tollgate.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.app.Acting;
+import dev.tollgate.billing.Page;
+import dev.tollgate.catalog.Operation;
+import dev.tollgate.catalog.Provider;
+import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.TollgateException;
+import dev.tollgate.execution.ExecutionOutcome;
+import dev.tollgate.execution.ExecutionRequest;
+import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.execution.ToolView;
+import dev.tollgate.http.Json;
+import dev.tollgate.log.Log;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ListToolsResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code tools/list} and {@code tools/call} for one account: the catalog operations as the execution engine offers
+ * them (SPEC 7.5) plus the free built-in {@value #ACCOUNT_TOOL}, and every call through the same
+ * {@link ToolExecutor} as {@code POST /api/v1/execute}, so billing, idempotency and errors cannot differ from REST.
+ */
+public final class McpTools {
+    public static final String ACCOUNT_TOOL = "tollgate_account";
+    public static final String META_PRICE = "tollgate/price";
+    public static final String META_BILLING_MODE = "tollgate/billing_mode";
+    public static final String META_UNAVAILABLE_REASON = "tollgate/unavailable_reason";
+    public static final String META_BILLING = "tollgate/billing";
+    public static final String META_ERROR = "tollgate/error";
+    public static final String META_REPLAYED = "tollgate/replayed";
+    public static final String META_IDEMPOTENCY_KEY = "tollgate/idempotency_key";
+    /** Same limit as the REST {@code Idempotency-Key} header (SPEC 7.3). */
+    static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    private static final Log LOG = Log.get(McpTools.class);
+
+    /** First words of operation ids that change something at the provider (send a message, create a link, ...). */
+    private static final Set<String> WRITE_VERBS = Set.of("send", "create", "update", "delete", "remove", "cancel",
+            "refund", "charge", "post", "put", "patch", "write", "start", "stop");
+    private static final Set<String> DESTRUCTIVE_VERBS = Set.of("update", "delete", "remove", "cancel", "refund",
+            "patch", "put", "write", "stop");
+
+    private final ToolExecutor executor;
+    private final Function<Acting, ?> accountInfo;
+    private final ProviderCatalog catalog;
+    private final int pageSize;
+
+    /**
+     * @param accountInfo what {@value #ACCOUNT_TOOL} returns, {@code GET /api/v1/key}'s body (KeyInfoService)
+     */
+    public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ProviderCatalog catalog, int pageSize) {
+        this.executor = executor;
+        this.accountInfo = accountInfo;
+        this.catalog = catalog;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * One page of tools. The cursor is the execution engine's own opaque cursor; the built-in tool leads the first
+     * page, which therefore asks the engine for one tool fewer.
+     */
+    JsonNode list(Acting acting, String cursor) {
+        boolean firstPage = cursor == null || cursor.isEmpty();
+        Page<ToolView> page;
+        try {
+            page = executor.tools(acting, firstPage ? null : cursor, firstPage ? pageSize - 1 : pageSize);
+        } catch (TollgateException e) {
+            if (e.code() == ErrorCode.INVALID_CURSOR || e.code() == ErrorCode.VALIDATION_FAILED) {
+                throw JsonRpcException.invalidParams("Invalid cursor", Map.of("code", e.code().code()));
+            }
+            throw e;
+        }
+        List<JsonNode> tools = new ArrayList<>();
+        if (firstPage) {
+            tools.add(accountTool());
+        }
+        page.items().forEach(view -> tools.add(tool(view)));
+        ObjectNode result = (ObjectNode) McpJson.tree(new ListToolsResult(List.of(), page.nextCursor()));
+        result.putArray("tools").addAll(tools);
+        return result;
+    }
+
+    /**
+     * Runs a tool. Only a call that names no tool of ours, or malformed params, is a protocol error (-32602); every
+     * failure of the execution itself is an {@code isError} result carrying the Tollgate error code, so the model
+     * sees it and can react (top up, fix its input, try later).
+     */
+    JsonNode call(Acting acting, CallToolRequest request, JsonNode arguments, String requestId) {
+        String name = request.name();
+        if (name == null || name.isBlank()) {
+            throw JsonRpcException.invalidParams("'name' is required");
+        }
+        if (ACCOUNT_TOOL.equals(name)) {
+            return McpJson.tree(accountResult(acting, requestId));
+        }
+        Operation operation = catalog.operationByToolName(name)
+                .orElseThrow(() -> unknownTool(name));
+        String idempotencyKey = idempotencyKey(request.meta());
+        ObjectNode input = arguments(arguments);
+        // The body REST would receive for the same call: the idempotency fingerprint is the same over both doors.
+        ObjectNode body = Json.object();
+        body.put("tool", operation.tool());
+        body.put("operation", operation.id());
+        body.set("input", input);
+        ExecutionRequest execution = new ExecutionRequest(operation.tool(), operation.id(), input, idempotencyKey,
+                requestId, body);
+        CallToolResult result;
+        try {
+            result = fromOutcome(executor.execute(acting, execution));
+        } catch (TollgateException e) {
+            if (e.code() == ErrorCode.UNKNOWN_TOOL) {
+                throw unknownTool(name);
+            }
+            result = fromError(errorObject(e, requestId), e.getMessage(), false);
+        } catch (RuntimeException e) {
+            LOG.error("tool call failed", e, "tool", name);
+            TollgateException internal = new TollgateException(ErrorCode.INTERNAL_ERROR,
+                    "Something went wrong on our side; nothing was charged. Retry with the same idempotency key, "
+                            + "or contact support with the request id");
+            result = fromError(errorObject(internal, requestId), internal.getMessage(), false);
+        }
+        boolean failed = Boolean.TRUE.equals(result.isError());
+        LOG.info("mcp tool call", "tool", name, "is_error", failed,
+                "code", failed ? ((JsonNode) result.meta().get(META_ERROR)).path("code").asText() : "ok");
+        return McpJson.tree(result);
+    }
+
+    private static JsonRpcException unknownTool(String name) {
+        return JsonRpcException.invalidParams("Unknown tool: " + name, Map.of("tool", name));
+    }
+
+    private static String idempotencyKey(Map<String, Object> meta) {
+        Object key = meta == null ? null : meta.get(META_IDEMPOTENCY_KEY);
+        if (key == null) {
+            return null;
+        }
+        if (!(key instanceof String text) || text.isBlank() || text.length() > MAX_IDEMPOTENCY_KEY) {
+            throw JsonRpcException.invalidParams("_meta[\"" + META_IDEMPOTENCY_KEY + "\"] must be a non-empty string of at most "
+                    + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        return text;
+    }
+
+    /**
+     * The arguments as a JSON tree read the way REST reads its body (decimals exact, key order kept), taken from the
+     * raw params rather than the SDK's {@code Map<String, Object>} so both doors hand the engine the same input.
+     */
+    private static ObjectNode arguments(JsonNode arguments) {
+        if (arguments == null || arguments.isNull()) {
+            return Json.object();
+        }
+        if (!arguments.isObject()) {
+            throw JsonRpcException.invalidParams("'arguments' must be an object");
+        }
+        return (ObjectNode) arguments;
+    }
+
+    private static CallToolResult fromOutcome(ExecutionOutcome outcome) {
+        ObjectNode body = outcome.body();
+        if (outcome.status() / 100 != 2) {
+            // An idempotent replay of a stored failure: the same error, as the first call reported it.
+            JsonNode error = body.path("error");
+            ObjectNode errorObject = error.isObject() ? ((ObjectNode) error).deepCopy() : McpJson.object();
+            errorObject.put("status", outcome.status());
+            return fromError(errorObject, errorObject.path("message").asText("The stored call failed"), true);
+        }
+        JsonNode result = body.get("result");
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(META_BILLING, body.get("billing"));
+        if (outcome.replayed()) {
+            meta.put(META_REPLAYED, true);
+        }
+        if (body.has("result_stored")) {
+            meta.put("tollgate/result_stored", body.get("result_stored"));
+        }
+        CallToolResult.Builder builder = CallToolResult.builder()
+                .addTextContent(Json.write(result == null ? NullNode.getInstance() : result))
+                .isError(false)
+                .meta(meta);
+        // structuredContent must be a JSON object; a provider answering with anything else is only in the text.
+        if (result != null && result.isObject()) {
+            builder.structuredContent(result);
+        }
+        return builder.build();
+    }
+
+    private static ObjectNode errorObject(TollgateException e, String requestId) {
+        ObjectNode error = McpJson.object();
+        error.put("code", e.code().code());
+        error.put("message", e.getMessage());
+        error.put("status", e.status());
+        error.put("request_id", requestId);
+        e.details().forEach((key, value) -> {
+            if (!error.has(key)) {
+                error.set(key, Json.MAPPER.valueToTree(value));
+            }
+        });
+        String retryAfter = e.headers().get("Retry-After");
+        if (retryAfter != null) {
+            error.put("retry_after", retryAfter);
+        }
+        return error;
+    }
+
+    private static CallToolResult fromError(ObjectNode error, String message, boolean replayed) {
+        String text = "Tollgate error " + error.path("code").asText() + " (HTTP " + error.path("status").asInt() + "): "
+                + message;
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(META_ERROR, error);
+        if (replayed) {
+            meta.put(META_REPLAYED, true);
+        }
+        return CallToolResult.builder().content(List.of(new TextContent(text))).isError(true).meta(meta).build();
+    }
+
+    private CallToolResult accountResult(Acting acting, String requestId) {
+        JsonNode info = Json.MAPPER.valueToTree(accountInfo.apply(acting));
+        ObjectNode billing = McpJson.object();
+        billing.put("mode", "free");
+        billing.put("credits_charged", 0);
+        billing.set("credits_remaining", info.path("credits_remaining"));
+        billing.put("request_id", requestId);
+        return CallToolResult.builder()
+                .addTextContent(Json.write(info))
+                .structuredContent(info)
+                .isError(false)
+                .meta(Map.of(META_BILLING, billing))
+                .build();
+    }
+
+    private JsonNode accountTool() {
+        ObjectNode schema = McpJson.object();
+        schema.put("type", "object");
+        schema.putObject("properties");
+        schema.put("additionalProperties", false);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(META_PRICE, Map.of("type", "free"));
+        meta.put(META_BILLING_MODE, "free");
+        Tool tool = Tool.builder()
+                .name(ACCOUNT_TOOL)
+                .title("Tollgate: account")
+                .description("Your Tollgate account: plan, credits remaining and held, the providers you call with "
+                        + "your own key (BYOK, 0 credits) and those paid with credits. Free; takes no arguments.")
+                .annotations(new ToolAnnotations("Tollgate: account", true, false, true, false, null))
+                .meta(meta)
+                .build();
+        return withSchema(tool, schema);
+    }
+
+    private JsonNode tool(ToolView view) {
+        Optional<Operation> operation = catalog.operation(view.tool(), view.operation());
+        String providerName = catalog.provider(view.tool()).map(Provider::name).orElse(view.tool());
+        String title = providerName + ": " + view.operation().replace('_', ' ');
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(META_PRICE, view.price());
+        meta.put(META_BILLING_MODE, view.billingMode());
+        if (view.unavailableReason() != null) {
+            meta.put(META_UNAVAILABLE_REASON, view.unavailableReason());
+        }
+        Tool tool = Tool.builder()
+                .name(view.name())
+                .title(title)
+                .description(view.description() + " " + billingSentence(view, providerName))
+                .annotations(annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
+                .meta(meta)
+                .build();
+        return withSchema(tool, view.inputSchema());
+    }
+
+    /**
+     * The catalog's input schema, verbatim. The SDK's {@code McpSchema.JsonSchema} record keeps only a few top-level
+     * keywords (type, properties, required, additionalProperties, $defs, definitions) and would drop others, e.g.
+     * the {@code anyOf} of Twilio's send_sms.
+     */
+    private static JsonNode withSchema(Tool tool, ObjectNode inputSchema) {
+        ObjectNode node = (ObjectNode) McpJson.tree(tool);
+        ObjectNode ordered = McpJson.object();
+        node.properties().forEach(e -> {
+            ordered.set(e.getKey(), e.getValue());
+            if ("description".equals(e.getKey())) {
+                ordered.set("inputSchema", inputSchema);
+            }
+        });
+        if (!ordered.has("inputSchema")) {
+            ordered.set("inputSchema", inputSchema);
+        }
+        return ordered;
+    }
+
+    private static String billingSentence(ToolView view, String providerName) {
+        String mode = view.billingMode() == null ? "" : view.billingMode();
+        return switch (mode) {
+            case "byok" -> "Billing: uses your own " + providerName + " key (0 credits).";
+            case "credits" -> "Billing: paid with your Tollgate credits (price in _meta).";
+            case "free" -> "Billing: free.";
+            case "unavailable" -> "Billing: currently unavailable for your account ("
+                    + (view.unavailableReason() == null ? "no key" : view.unavailableReason()) + ").";
+            default -> "";
+        };
+    }
+
+    /**
+     * Hints for the client's approval UI, from the operation's verb: {@code send_sms}, {@code create_payment_link}
+     * change the world and are not idempotent; searches, listings, completions and scrapes only read (a {@code GET}
+     * always does). Every catalog tool reaches an outside service, hence openWorld.
+     */
+    static ToolAnnotations annotations(String title, String operationId, String httpMethod) {
+        String verb = operationId.toLowerCase(Locale.ROOT).split("_", 2)[0];
+        boolean readOnly = "GET".equalsIgnoreCase(httpMethod) || !WRITE_VERBS.contains(verb);
+        if (readOnly) {
+            return new ToolAnnotations(title, true, false, true, true, null);
+        }
+        return new ToolAnnotations(title, false, DESTRUCTIVE_VERBS.contains(verb), false, true, null);
+    }
+}
