@@ -59,7 +59,7 @@ public final class GatewayOverheadBench {
                 "TOLLGATE_PLATFORM_KEY_OPENAI", "sk-proj-benchplatform0000000000000000000000",
                 "TOLLGATE_LOG_LEVEL", "WARN");
         List<Map<String, Object>> rows = new ArrayList<>();
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
                 .withEnvironment(env).withAwsInterceptor(meter))) {
             String base = tollgate.baseUrl().toString().replaceAll("/$", "");
