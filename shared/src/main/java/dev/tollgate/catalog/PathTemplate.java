@@ -87,8 +87,11 @@ public record PathTemplate(String template, List<PathParam> params) {
         return out.append(template, last, template.length()).toString();
     }
 
-    /** RFC 3986 percent-encoding of everything except unreserved characters. */
-    static String encodeSegment(String value) {
+    /**
+     * RFC 3986 percent-encoding of everything except unreserved characters (space is %20). Safe for a path segment,
+     * a query component and a form value alike.
+     */
+    public static String encodeSegment(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = new StringBuilder(bytes.length);
         for (byte b : bytes) {

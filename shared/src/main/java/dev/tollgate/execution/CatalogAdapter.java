@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.catalog.PathTemplate;
 import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.BodyEncoding;
 import dev.tollgate.catalog.Operation;
@@ -240,18 +241,6 @@ public final class CatalogAdapter {
 
     /** {@code application/x-www-form-urlencoded} with %20 for space, so it is also a valid query string. */
     private static String encode(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder(bytes.length);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
+        return PathTemplate.encodeSegment(s);
     }
 }

@@ -110,12 +110,7 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
                 .key(key(accountId, KEY + byokId)).conditionExpression("attribute_exists(sk) AND provider = :p")
                 .expressionAttributeValues(Map.of(":p", s(provider))).build()).build());
         writes.add(putPointer(accountId, DEFAULT + provider, byokId, expectedPreviousDefault, at));
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException e) {
-            return false;
-        }
+        return Transactions.tryWrite(dynamo, writes);
     }
 
     @Override

@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -88,7 +87,7 @@ public final class DynamoWorkspaceStore implements WorkspaceStore {
         if (delta != 0) {
             writes.add(adminCount(m.workspaceId(), delta));
         }
-        return transact(writes);
+        return Transactions.tryWrite(dynamo, writes);
     }
 
     @Override
@@ -101,7 +100,7 @@ public final class DynamoWorkspaceStore implements WorkspaceStore {
         if (role == Role.ADMIN) {
             writes.add(adminCount(workspaceId, -1));
         }
-        return transact(writes);
+        return Transactions.tryWrite(dynamo, writes);
     }
 
     private TransactWriteItem adminCount(String workspaceId, int delta) {
@@ -112,15 +111,6 @@ public final class DynamoWorkspaceStore implements WorkspaceStore {
                 .expressionAttributeValues(delta < 0 ? Map.of(":d", Attr.n(delta), ":one", Attr.n(1))
                         : Map.of(":d", Attr.n(delta)))
                 .build()).build();
-    }
-
-    private boolean transact(List<TransactWriteItem> writes) {
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException e) {
-            return false;
-        }
     }
 
     @Override

@@ -88,17 +88,7 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
                     ? keys.registerWorkspaceKey(acting.account(), actor(acting), provider, secret, displayName,
                             makeDefault, verifyFirst)
                     : keys.registerPersonal(acting.account(), actor(acting), provider, secret, displayName, verifyFirst);
-            Map<String, Object> view = new LinkedHashMap<>();
-            ProviderKey key = registered.key();
-            view.put("id", key.id());
-            view.put("provider", key.provider());
-            view.put("status", key.status().wire());
-            view.put("display_name", key.displayName());
-            view.put("hint", key.hint());
-            view.put("created_at", key.createdAt().toString());
-            if (acting.isWorkspace()) {
-                view.put("default", key.isDefault());
-            }
+            Map<String, Object> view = metadata(registered.key());
             view.put("replaced", registered.replaced());
             return ApiResponse.created(view);
         }
