@@ -88,7 +88,8 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
                     ? keys.registerWorkspaceKey(acting.account(), actor(acting), provider, secret, displayName,
                             makeDefault, verifyFirst)
                     : keys.registerPersonal(acting.account(), actor(acting), provider, secret, displayName, verifyFirst);
-            Map<String, Object> view = metadata(registered.key());
+            Map<String, Object> view = identity(registered.key());
+            putDefault(view, registered.key());
             view.put("replaced", registered.replaced());
             return ApiResponse.created(view);
         }
@@ -138,6 +139,14 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         static Map<String, Object> metadata(ProviderKey key) {
+            Map<String, Object> view = identity(key);
+            view.put("checked_at", key.checkedAt() == null ? null : key.checkedAt().toString());
+            putDefault(view, key);
+            return view;
+        }
+
+        /** The fields every key response starts with (SPEC §6.1 order); never the secret. */
+        private static Map<String, Object> identity(ProviderKey key) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("id", key.id());
             view.put("provider", key.provider());
@@ -145,11 +154,13 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             view.put("display_name", key.displayName());
             view.put("hint", key.hint());
             view.put("created_at", key.createdAt().toString());
-            view.put("checked_at", key.checkedAt() == null ? null : key.checkedAt().toString());
+            return view;
+        }
+
+        private static void putDefault(Map<String, Object> view, ProviderKey key) {
             if ("workspace".equals(key.scope())) {
                 view.put("default", key.isDefault());
             }
-            return view;
         }
 
         /** Agents use the workspace's keys through execution; they never list or read them. */
