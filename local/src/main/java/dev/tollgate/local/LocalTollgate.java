@@ -16,6 +16,9 @@ import dev.tollgate.testkit.LocalDynamo;
 import dev.tollgate.testkit.SamTemplate;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,8 +38,10 @@ import java.util.function.Consumer;
  * built with the same {@link Services} wiring from a local configuration.
  */
 public final class LocalTollgate implements AutoCloseable {
+    private static final dev.tollgate.log.Log LOG = dev.tollgate.log.Log.get(LocalTollgate.class);
     private final LocalDynamo dynamo;
     private final LocalApiGateway gateway;
+    private final ScheduledExecutorService scheduler;
     private final Services services;
     private final Config config;
     private final List<String> mountedFunctions;
@@ -74,10 +79,11 @@ public final class LocalTollgate implements AutoCloseable {
     public record Demo(String accountId, String apiKey) {
     }
 
-    private LocalTollgate(LocalDynamo dynamo, LocalApiGateway gateway, Services services, Config config,
-                          List<String> mountedFunctions) {
+    private LocalTollgate(LocalDynamo dynamo, LocalApiGateway gateway, ScheduledExecutorService scheduler,
+                          Services services, Config config, List<String> mountedFunctions) {
         this.dynamo = dynamo;
         this.gateway = gateway;
+        this.scheduler = scheduler;
         this.services = services;
         this.config = config;
         this.mountedFunctions = mountedFunctions;
@@ -100,14 +106,28 @@ public final class LocalTollgate implements AutoCloseable {
 
             Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();
             List<FunctionSpec> mounted = new java.util.ArrayList<>();
+            List<Runnable> scheduled = new java.util.ArrayList<>();
+            List<String> names = new java.util.ArrayList<>();
             for (FunctionSpec function : template.functions()) {
                 RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = instantiate(function, services);
-                if (handler == null || function.routes().isEmpty()) {
+                if (handler == null) {
+                    continue;
+                }
+                if (function.routes().isEmpty()) {
+                    // No HTTP routes: a scheduled function (the sweeper). Locally it runs once a minute, like its
+                    // EventBridge rule, with an event whose content it does not read.
+                    @SuppressWarnings("unchecked")
+                    RequestHandler<Object, Object> job = (RequestHandler<Object, Object>) (RequestHandler<?, ?>) handler;
+                    String name = function.logicalId();
+                    names.add(name + " (every minute)");
+                    scheduled.add(() -> job.handleRequest(Map.of("source", "tollgate.local", "detail-type", "Scheduled Event"),
+                            new LocalContext(name)));
                     continue;
                 }
                 String name = function.logicalId();
                 invokers.put(name, event -> handler.handleRequest(event, new LocalContext(name)));
                 mounted.add(function);
+                names.add(name);
             }
             // API Gateway checks SigV4 on the admin routes before the function runs; locally the same place checks
             // the admin token, and the function sees the same authorizer.iam block it gets when deployed.
@@ -117,8 +137,22 @@ public final class LocalTollgate implements AutoCloseable {
                             .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
                                     presented.getBytes(StandardCharsets.UTF_8), adminToken))
                             .withRequestLog(options.requestLog()));
-            return new LocalTollgate(dynamo, gateway, services, config,
-                    mounted.stream().map(FunctionSpec::logicalId).toList());
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "tollgate-local-schedule");
+                thread.setDaemon(true);
+                return thread;
+            });
+            for (Runnable job : scheduled) {
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        job.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("scheduled function failed", e);
+                    }
+                }, 60, 60, TimeUnit.SECONDS);
+            }
+            return new LocalTollgate(dynamo, gateway, scheduler, services, config,
+                    List.copyOf(names));
         } catch (RuntimeException e) {
             dynamo.close();
             throw e;
@@ -237,6 +271,7 @@ public final class LocalTollgate implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         try {
             gateway.close();
         } finally {
