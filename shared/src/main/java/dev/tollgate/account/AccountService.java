@@ -62,11 +62,28 @@ public final class AccountService {
     /** The account a customer request acts for, refusing suspended accounts on every customer route. */
     public Account requireActive(String accountId) {
         Account account = require(accountId);
+        refuseSuspended(account);
+        return account;
+    }
+
+    private static void refuseSuspended(Account account) {
         if (account.status() == Account.Status.SUSPENDED) {
             throw new TollgateException(ErrorCode.ACCOUNT_SUSPENDED,
                     "This account is suspended; contact support to restore access");
         }
-        return account;
+    }
+
+    /** {@link #requireActive} plus the balance, in one DynamoDB read when possible (the customer hot path). */
+    public AccountStore.AccountWithBalance requireActiveWithBalance(String accountId) {
+        if (accountId != null && (Ids.looksLike(accountId, "acct") || Ids.looksLike(accountId, "ws"))) {
+            var both = accounts.findWithBalance(accountId, balanceShards);
+            if (both.isPresent()) {
+                refuseSuspended(both.get().account());
+                return both.get();
+            }
+        }
+        Account account = requireActive(accountId);
+        return new AccountStore.AccountWithBalance(account, ledger.balance(accountId));
     }
 
     public Balance balance(String accountId) {

@@ -35,7 +35,7 @@ public final class KeyInfoService {
     }
 
     public KeyInfo describe(Acting acting) {
-        Balance balance = accounts.balance(acting.accountId());
+        Balance balance = acting.balanceAtEntry() != null ? acting.balanceAtEntry() : accounts.balance(acting.accountId());
         // A registered key covers its provider whatever its status: a rejected key is still tried (SPEC §7.1), and
         // a downgraded plan fails with plan_required; neither falls back to credits.
         List<ByokProvider> byok = keys.activeKeys(acting.accountId()).stream().map(KeyInfoService::view).toList();

@@ -1,18 +1,24 @@
 package dev.tollgate.app;
 
 import dev.tollgate.auth.Caller;
+import dev.tollgate.billing.Balance;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Role;
 
 /**
  * A customer request after authentication: who is calling, which account it acts for (personal or a workspace),
- * and the caller's role there.
+ * the caller's role there, and the account's balance as read on entry ({@code null} when it was not read), which
+ * answers {@code credits_remaining} for calls that do not move credits without another read.
  */
-public record Acting(Caller caller, Account account, Role role) {
+public record Acting(Caller caller, Account account, Role role, Balance balanceAtEntry) {
+
+    public Acting(Caller caller, Account account, Role role) {
+        this(caller, account, role, null);
+    }
 
     /** A caller acting for its own home account: a person for their personal account, an agent for its workspace. */
     public Acting(Caller caller, Account account) {
-        this(caller, account, caller.isAgent() ? Role.AGENT : Role.OWNER);
+        this(caller, account, caller.isAgent() ? Role.AGENT : Role.OWNER, null);
     }
 
     public String accountId() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.auth.Authenticator;
 import dev.tollgate.auth.Caller;
-import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
@@ -40,10 +39,10 @@ public final class CustomerGate {
             if (named.isPresent() && !named.get().equals(caller.homeAccountId())) {
                 throw TollgateException.notFound("Workspace");
             }
-            return new Acting(caller, accounts.requireActive(caller.homeAccountId()), Role.AGENT);
+            return acting(caller, caller.homeAccountId(), Role.AGENT);
         }
         if (named.isEmpty() || named.get().equals(caller.homeAccountId())) {
-            return new Acting(caller, accounts.requireActive(caller.homeAccountId()), Role.OWNER);
+            return acting(caller, caller.homeAccountId(), Role.OWNER);
         }
         return actFor(caller, named.get());
     }
@@ -55,7 +54,7 @@ public final class CustomerGate {
             if (!workspaceId.equals(caller.homeAccountId())) {
                 throw TollgateException.notFound("Workspace");
             }
-            return new Acting(caller, accounts.requireActive(workspaceId), Role.AGENT);
+            return acting(caller, workspaceId, Role.AGENT);
         }
         return actFor(caller, workspaceId);
     }
@@ -66,8 +65,12 @@ public final class CustomerGate {
         }
         Role role = workspaces.membership(workspaceId, caller.principalId())
                 .orElseThrow(() -> TollgateException.notFound("Workspace")).role();
-        Account workspace = accounts.requireActive(workspaceId);
-        return new Acting(caller, workspace, role);
+        return acting(caller, workspaceId, role);
+    }
+
+    private Acting acting(Caller caller, String accountId, Role role) {
+        var both = accounts.requireActiveWithBalance(accountId);
+        return new Acting(caller, both.account(), role, both.balance());
     }
 
     /** Peeks at a JSON body's "workspace" without failing: a malformed body is the endpoint's error to report. */

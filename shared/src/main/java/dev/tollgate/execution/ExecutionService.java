@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
+import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.CompanionConditionFailed;
@@ -333,7 +334,9 @@ public final class ExecutionService implements ToolExecutor {
         try {
             Called called = callProvider(a, input);
             Usage used = a.operation.pricing().usage(input, called.priced());
-            long available = ledger.balance(a.accountId()).available();
+            // Nothing moved the balance: the one read on entry answers credits_remaining without another round trip.
+            Balance atEntry = a.acting.balanceAtEntry();
+            long available = atEntry != null ? atEntry.available() : ledger.balance(a.accountId()).available();
             ObjectNode body = successBody(a, called.result(), 0, available, used);
             UsageRecord record = okRecord(a, used, 0, 0);
             if (claim != null) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -66,6 +67,40 @@ public final class DynamoAccountStore implements AccountStore {
         var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("pk", s(accountId), "sk", s(PROFILE)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item));
+    }
+
+    @Override
+    public Optional<AccountWithBalance> findWithBalance(String accountId, int balanceShards) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        keys.add(Map.of("pk", s(accountId), "sk", s(PROFILE)));
+        for (int shard = 0; shard < balanceShards; shard++) {
+            keys.add(Map.of("pk", s(accountId), "sk", s(DynamoCreditLedger.shardKey(shard))));
+        }
+        Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        // BatchGetItem may return part of the keys as unprocessed under load: ask again for those.
+        for (int attempt = 0; attempt < 5 && !request.isEmpty(); attempt++) {
+            var finalRequest = request;
+            var response = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> bySortKey.put(Attr.str(item, "sk"), item));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        Map<String, AttributeValue> profile = bySortKey.get(PROFILE);
+        // Unknown account, keys still unprocessed, or an account created with another shard count: no one-read
+        // answer; the caller falls back to reading profile and balance separately.
+        if (profile == null || !request.isEmpty() || Attr.num(profile, "balance_shards") != balanceShards) {
+            return Optional.empty();
+        }
+        long available = 0;
+        long held = 0;
+        for (int shard = 0; shard < balanceShards; shard++) {
+            Map<String, AttributeValue> item = bySortKey.get(DynamoCreditLedger.shardKey(shard));
+            if (item != null) {
+                available = Math.addExact(available, Attr.num(item, "balance"));
+                held = Math.addExact(held, Attr.num(item, "held"));
+            }
+        }
+        return Optional.of(new AccountWithBalance(read(profile), new dev.tollgate.billing.Balance(available, held)));
     }
 
     @Override
