@@ -8,7 +8,6 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
-import dev.tollgate.http.Json;
 import dev.tollgate.workspace.WorkspaceStore;
 import java.util.Optional;
 
@@ -73,17 +72,12 @@ public final class CustomerGate {
         return new Acting(caller, both.account(), role, both.balance());
     }
 
-    /** Peeks at a JSON body's "workspace" without failing: a malformed body is the endpoint's error to report. */
+    /** A JSON body's "workspace", if any; the parse is kept for the endpoint. */
     private static Optional<String> workspaceInBody(ApiRequest request) {
-        String body = request.body();
-        if (body.isBlank() || body.stripLeading().charAt(0) != '{') {
-            return Optional.empty();
-        }
-        try {
-            JsonNode workspace = Json.read(body).get("workspace");
-            return workspace != null && workspace.isTextual() ? Optional.of(workspace.asText()) : Optional.empty();
-        } catch (Exception malformed) {
-            return Optional.empty();
-        }
+        return request.jsonObjectIfAny()
+                .map(body -> body.get("workspace"))
+                .filter(JsonNode::isTextual)
+                .map(JsonNode::asText);
     }
+
 }

@@ -27,6 +27,7 @@ public final class ApiRequest {
     private final String body;
     private final String iamCaller;
     private JsonNode parsedBody;
+    private boolean peeked;
 
     private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
                        Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller) {
@@ -130,9 +131,6 @@ public final class ApiRequest {
      * their own error; the message gives the position of a syntax error but never echoes the body.
      */
     public JsonNode jsonBody() {
-        if (parsedBody != null) {
-            return parsedBody;
-        }
         header("content-type").ifPresent(type -> {
             String lower = type.toLowerCase(Locale.ROOT);
             if (!lower.startsWith("application/json") && !lower.contains("+json")) {
@@ -140,6 +138,9 @@ public final class ApiRequest {
                         "Send the request body as JSON with 'Content-Type: application/json'");
             }
         });
+        if (parsedBody != null) {
+            return parsedBody;
+        }
         if (body.isBlank()) {
             throw new TollgateException(ErrorCode.INVALID_JSON, "Request body is empty; a JSON object is required");
         }
@@ -157,6 +158,28 @@ public final class ApiRequest {
         parsedBody = node;
         return node;
     }
+
+    /**
+     * The body as a JSON object when it is one, without failing (a malformed body is the endpoint's error to report).
+     * The parsed tree is kept, so the endpoint's {@link #jsonBody()} does not parse the same body again.
+     */
+    public Optional<JsonNode> jsonObjectIfAny() {
+        if (parsedBody == null && !peeked) {
+            peeked = true;
+            if (!body.isBlank() && body.stripLeading().charAt(0) == '{') {
+                try {
+                    JsonNode node = Json.read(body);
+                    if (node != null && node.isObject()) {
+                        parsedBody = node;
+                    }
+                } catch (JsonProcessingException malformed) {
+                    // jsonBody() reports it, with its position, if the endpoint needs a body.
+                }
+            }
+        }
+        return Optional.ofNullable(parsedBody);
+    }
+
 
     /** The body as a JSON object, or an empty object when there is no body (for routes whose body is optional). */
     public JsonNode jsonBodyOrEmpty() {

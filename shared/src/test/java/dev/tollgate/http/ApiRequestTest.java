@@ -1,0 +1,42 @@
+package dev.tollgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.TollgateException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiRequestTest {
+
+    private static ApiRequest request(String body, String contentType) {
+        return ApiRequest.from(APIGatewayV2HTTPEvent.builder().withRouteKey("POST /api/v1/execute")
+                .withRawPath("/api/v1/execute").withBody(body).withHeaders(Map.of("content-type", contentType)).build(), "req_1");
+    }
+
+    @Test
+    void aPeekedBodyIsParsedOnceAndReusedByTheEndpoint() {
+        ApiRequest r = request("{\"workspace\":\"ws_1\",\"tool\":\"tavily\"}", "application/json");
+        var peeked = r.jsonObjectIfAny().orElseThrow();
+        assertSame(peeked, r.jsonBody());
+    }
+
+    @Test
+    void peekingNeverFailsAndTheEndpointStillGetsItsTypedErrors() {
+        ApiRequest malformed = request("{nope", "application/json");
+        assertTrue(malformed.jsonObjectIfAny().isEmpty());
+        TollgateException invalid = assertThrows(TollgateException.class, malformed::jsonBody);
+        assertEquals(ErrorCode.INVALID_JSON, invalid.code());
+        assertTrue(invalid.getMessage().contains("line 1"), invalid.getMessage());
+
+        ApiRequest wrongType = request("{\"tool\":\"tavily\"}", "text/plain");
+        assertTrue(wrongType.jsonObjectIfAny().isPresent());
+        assertEquals(ErrorCode.UNSUPPORTED_MEDIA_TYPE, assertThrows(TollgateException.class, wrongType::jsonBody).code());
+
+        assertTrue(request("[1,2]", "application/json").jsonObjectIfAny().isEmpty());
+    }
+}
