@@ -3,6 +3,7 @@ package dev.tollgate.store;
 import static dev.tollgate.store.Attr.n;
 import static dev.tollgate.store.Attr.s;
 
+import dev.tollgate.billing.IdCursors;
 import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.CompanionConditionFailed;
@@ -18,12 +19,10 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -336,7 +335,7 @@ public final class DynamoCreditLedger implements CreditLedger {
     @Override
     public Page<LedgerEntry> entries(String accountId, String cursor, int limit) {
         Map<String, AttributeValue> start = cursor == null ? null
-                : Map.of("account_id", s(accountId), "entry_id", s(decodeCursor(cursor)));
+                : Map.of("account_id", s(accountId), "entry_id", s(IdCursors.decode(cursor, "led")));
         var response = dynamo.query(b -> b.tableName(tables.ledger())
                 .keyConditionExpression("account_id = :a")
                 .expressionAttributeValues(Map.of(":a", s(accountId)))
@@ -345,24 +344,8 @@ public final class DynamoCreditLedger implements CreditLedger {
                 .exclusiveStartKey(start));
         List<LedgerEntry> items = response.items().stream().map(DynamoCreditLedger::readEntry).toList();
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeCursor(Attr.str(response.lastEvaluatedKey(), "entry_id")) : null;
+                ? IdCursors.encode(Attr.str(response.lastEvaluatedKey(), "entry_id")) : null;
         return new Page<>(items, next);
-    }
-
-    static String encodeCursor(String value) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String decodeCursor(String cursor) {
-        try {
-            String value = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!Ids.looksLike(value, "led")) {
-                throw new IllegalArgumentException();
-            }
-            return value;
-        } catch (IllegalArgumentException e) {
-            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
-        }
     }
 
     /**

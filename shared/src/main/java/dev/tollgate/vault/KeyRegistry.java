@@ -1,6 +1,7 @@
 package dev.tollgate.vault;
 
 import dev.tollgate.audit.AuditTrail;
+import dev.tollgate.billing.IdCursors;
 import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,13 +132,13 @@ public final class KeyRegistry {
 
     /** Keys of an account, oldest first, a page at a time (cursor = opaque position after the last id). */
     public Page<ProviderKey> list(String accountId, String cursor, int limit) {
-        String after = cursor == null ? null : decodeCursor(cursor);
+        String after = cursor == null ? null : IdCursors.decode(cursor, "byok");
         List<ProviderKey> all = new ArrayList<>(store.load(accountId).keys().stream().map(StoredKey::key).toList());
         all.sort(Comparator.comparing(ProviderKey::id));
         List<ProviderKey> page = all.stream().filter(k -> after == null || k.id().compareTo(after) > 0)
                 .limit(limit + 1L).toList();
         if (page.size() > limit) {
-            return new Page<>(page.subList(0, limit), encodeCursor(page.get(limit - 1).id()));
+            return new Page<>(page.subList(0, limit), IdCursors.encode(page.get(limit - 1).id()));
         }
         return new Page<>(page, null);
     }
@@ -470,21 +470,5 @@ public final class KeyRegistry {
 
     private static TollgateException busy() {
         return new TollgateException(ErrorCode.CONFLICT, "The key is being changed by another request; retry");
-    }
-
-    private static String encodeCursor(String id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decodeCursor(String cursor) {
-        try {
-            String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!Ids.looksLike(id, "byok")) {
-                throw new IllegalArgumentException();
-            }
-            return id;
-        } catch (IllegalArgumentException e) {
-            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
-        }
     }
 }
