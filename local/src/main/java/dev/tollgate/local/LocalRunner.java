@@ -73,7 +73,8 @@ public final class LocalRunner {
         }, "tollgate-shutdown"));
 
         LocalTollgate.Demo demo = reuseDemo(tollgate, previous).orElseGet(tollgate::seedDemo);
-        writeState(stateFile, tollgate, demo);
+        Map<String, Integer> mockPlatformKeys = mocks == null ? Map.of()
+                : mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken());
 
         String base = tollgate.baseUrl().toString().replaceAll("/$", "");
         out.printf("%nTollgate is running (%d ms): functions %s%n%n", (System.nanoTime() - started) / 1_000_000,
@@ -93,8 +94,11 @@ public final class LocalRunner {
         out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
         out.println("  ./tollgate admin accounts get " + demo.accountId());
         if (mocks != null) {
-            printMocks(out, mocks, mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken()));
+            printMocks(out, mocks, mockPlatformKeys);
         }
+        // Last, once everything above is in place: scripts start on this file, so it must never describe a
+        // half-ready server (with --mock-upstreams, one whose fake platform keys are not registered yet).
+        writeState(stateFile, tollgate, demo);
         out.println("\nPress Ctrl-C to stop.\n");
         stopped.await();
     }
