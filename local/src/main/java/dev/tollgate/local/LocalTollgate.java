@@ -30,7 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.io.OutputStream;
+import dev.tollgate.http.StreamingHandler;
 
 /**
  * The whole product in one process: DynamoDB Local, tables created from template.yaml, and an HTTP API emulator
@@ -105,6 +108,7 @@ public final class LocalTollgate implements AutoCloseable {
             registerPlatformKeys(services);
 
             Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();
+            Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers = new LinkedHashMap<>();
             List<FunctionSpec> mounted = new java.util.ArrayList<>();
             List<Runnable> scheduled = new java.util.ArrayList<>();
             List<String> names = new java.util.ArrayList<>();
@@ -126,13 +130,17 @@ public final class LocalTollgate implements AutoCloseable {
                 }
                 String name = function.logicalId();
                 invokers.put(name, event -> handler.handleRequest(event, new LocalContext(name)));
+                if (handler instanceof StreamingHandler streaming) {
+                    // As behind a Function URL in RESPONSE_STREAM mode: streamed answers reach the client as written.
+                    streamingInvokers.put(name, streaming::handleStreaming);
+                }
                 mounted.add(function);
                 names.add(name);
             }
             // API Gateway checks SigV4 on the admin routes before the function runs; locally the same place checks
             // the admin token, and the function sees the same authorizer.iam block it gets when deployed.
             byte[] adminToken = ("Bearer " + config.require("TOLLGATE_ADMIN_TOKEN")).getBytes(StandardCharsets.UTF_8);
-            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, options.host(), options.port(),
+            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, streamingInvokers, options.host(), options.port(),
                     LocalApiGateway.Options.defaults()
                             .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
                                     presented.getBytes(StandardCharsets.UTF_8), adminToken))

@@ -103,6 +103,8 @@ public final class ExecutionService implements ToolExecutor {
         final String requestId;
         final long startedNanos;
         final Instant at;
+        /** Set when the provider's answer is streamed through to the caller. */
+        StreamingCall streaming;
         Resolution resolution;
         String model;
         String holdId;
@@ -172,11 +174,21 @@ public final class ExecutionService implements ToolExecutor {
 
     @Override
     public ExecutionOutcome execute(Acting acting, ExecutionRequest request) {
+        return execute(acting, request, null);
+    }
+
+    @Override
+    public ExecutionOutcome executeStreaming(Acting acting, ExecutionRequest request, StreamingCall streaming) {
+        return execute(acting, request, java.util.Objects.requireNonNull(streaming, "streaming"));
+    }
+
+    private ExecutionOutcome execute(Acting acting, ExecutionRequest request, StreamingCall streaming) {
         Operation operation = catalog.operation(request.tool(), request.operation())
                 .orElseThrow(() -> unknownTool(request));
         Provider provider = catalog.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
         Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
+        a.streaming = streaming;
         try {
             return run(a);
         } catch (RuntimeException e) {
@@ -536,6 +548,9 @@ public final class ExecutionService implements ToolExecutor {
 
     private Called exchange(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret, ProviderErrors.KeyKind kind,
                             String byokKeyId) {
+        if (a.streaming != null) {
+            return exchangeStreaming(a, input, secret, kind, byokKeyId);
+        }
         UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
         UpstreamResponse response = upstream.send(request);
         if (!response.isSuccess()) {
@@ -543,6 +558,21 @@ public final class ExecutionService implements ToolExecutor {
         }
         JsonNode result = adapter.result(a.operation, response);
         return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
+    }
+
+    /** The provider's streamed answer, relayed to the caller as it arrives; its assembled response is priced. */
+    private Called exchangeStreaming(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret,
+                                     ProviderErrors.KeyKind kind, String byokKeyId) {
+        StreamingCall streaming = a.streaming;
+        UpstreamRequest request = streaming.streamingRequest(
+                adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
+        String mode = a.resolution.mode().wire();
+        UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode));
+        if (streamed.refused() != null) {
+            throw ProviderErrors.map(a.provider.name(), streamed.refused(), kind, secret == null ? null : secret.reveal(),
+                    byokKeyId);
+        }
+        return new Called(streamed.assembled(), streamed.assembled());
     }
 
     private static void markQuietly(Runnable mark) {

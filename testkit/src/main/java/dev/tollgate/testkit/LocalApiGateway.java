@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -68,6 +69,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private final RouteMatcher routes;
     private final Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers;
+    private final Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers;
     private final Options options;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -88,8 +90,25 @@ public final class LocalApiGateway implements AutoCloseable {
     public LocalApiGateway(List<FunctionSpec> functions,
                            Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers,
                            String host, int port, Options options) {
+        this(functions, invokers, Map.of(), host, port, options);
+    }
+
+    /**
+     * Starts serving on {@code host:port}; functions in {@code streamingInvokers} are invoked with a response stream
+     * instead, as a Lambda Function URL in {@code RESPONSE_STREAM} mode invokes them: they write Lambda's HTTP
+     * integration response format (a JSON prelude with {@code statusCode} and {@code headers}, eight NUL bytes, then
+     * the body), and every flush of the body reaches the client at once (chunked transfer encoding).
+     *
+     * @param invokers          function logical id to invoker; every function with routes needs one
+     * @param streamingInvokers function logical id to streaming invoker, preferred over its invoker
+     */
+    public LocalApiGateway(List<FunctionSpec> functions,
+                           Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers,
+                           Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers,
+                           String host, int port, Options options) {
         this.routes = new RouteMatcher(functions);
         this.invokers = Map.copyOf(invokers);
+        this.streamingInvokers = Map.copyOf(streamingInvokers);
         this.options = Objects.requireNonNull(options, "options");
         for (FunctionSpec function : functions) {
             if (!function.routes().isEmpty() && !invokers.containsKey(function.logicalId())) {
@@ -169,6 +188,13 @@ public final class LocalApiGateway implements AutoCloseable {
                 RouteMatcher.Match matched = match.get();
                 outcome = matched.route().routeKey() + " -> " + matched.functionId();
                 APIGatewayV2HTTPEvent event = toEvent(exchange, method, rawPath, body, matched, requestId);
+                BiConsumer<APIGatewayV2HTTPEvent, OutputStream> streaming = streamingInvokers.get(matched.functionId());
+                if (streaming != null) {
+                    status = stream(exchange, method, requestId, event, streaming);
+                    log(String.format(Locale.ROOT, "%s %s %d %s (streamed) %dms", method, rawPath, status, outcome,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                    return;
+                }
                 APIGatewayV2HTTPResponse response;
                 try {
                     response = invokers.get(matched.functionId()).apply(event);
@@ -194,6 +220,104 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         log(String.format(Locale.ROOT, "%s %s %d %s %dms", method, rawPath, status, outcome,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+
+    /** Invokes a streaming function and relays its response as it is written; returns the status sent. */
+    private static int stream(HttpExchange exchange, String method, String requestId, APIGatewayV2HTTPEvent event,
+                              BiConsumer<APIGatewayV2HTTPEvent, OutputStream> invoker) throws IOException {
+        StreamedResponse out = new StreamedResponse(exchange, method, requestId);
+        try {
+            invoker.accept(event, out);
+        } catch (RuntimeException | Error e) {
+            if (!out.headersSent()) {
+                sendMessage(exchange, method, requestId, 500, "Internal Server Error");
+                return 500;
+            }
+        }
+        return out.finish();
+    }
+
+    /**
+     * Decodes Lambda's HTTP integration response stream: buffers the prelude up to its eight-NUL delimiter, sends
+     * status and headers, then passes body bytes straight through; {@link #flush()} delivers them.
+     */
+    private static final class StreamedResponse extends OutputStream {
+        private static final int MAX_PRELUDE = 64 * 1024;
+        private final HttpExchange exchange;
+        private final String method;
+        private final String requestId;
+        private final ByteArrayOutputStream prelude = new ByteArrayOutputStream();
+        private int nulRun;
+        private OutputStream body;
+        private int status = -1;
+
+        StreamedResponse(HttpExchange exchange, String method, String requestId) {
+            this.exchange = exchange;
+            this.method = method;
+            this.requestId = requestId;
+        }
+
+        boolean headersSent() {
+            return status > 0;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            int i = offset;
+            int end = offset + length;
+            while (body == null && i < end) {
+                byte b = bytes[i++];
+                nulRun = b == 0 ? nulRun + 1 : 0;
+                prelude.write(b);
+                if (nulRun == 8) {
+                    sendPrelude();
+                } else if (prelude.size() > MAX_PRELUDE) {
+                    throw new IOException("response stream prelude larger than " + MAX_PRELUDE + " bytes");
+                }
+            }
+            if (body != null && i < end) {
+                body.write(bytes, i, end - i);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (body != null) {
+                body.flush();
+            }
+        }
+
+        private void sendPrelude() throws IOException {
+            byte[] json = java.util.Arrays.copyOf(prelude.toByteArray(), prelude.size() - 8);
+            com.fasterxml.jackson.databind.JsonNode head = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            status = head.path("statusCode").asInt(200);
+            Headers out = exchange.getResponseHeaders();
+            head.path("headers").properties().forEach(h -> {
+                if (!FRAMING_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                    out.set(h.getKey(), h.getValue().asText());
+                }
+            });
+            head.path("cookies").forEach(cookie -> out.add("set-cookie", cookie.asText()));
+            out.set("apigw-requestid", requestId);
+            boolean noBody = method.equals("HEAD") || status == 204 || status == 304;
+            exchange.sendResponseHeaders(status, noBody ? -1 : 0);
+            body = noBody ? OutputStream.nullOutputStream() : exchange.getResponseBody();
+        }
+
+        /** Ends the response; a function that wrote no prelude gets API Gateway's 500. */
+        int finish() throws IOException {
+            if (body == null) {
+                sendMessage(exchange, method, requestId, 500, "Internal Server Error");
+                return 500;
+            }
+            body.close();
+            return status;
+        }
     }
 
     private boolean iamStandInPresent(Headers headers) {
