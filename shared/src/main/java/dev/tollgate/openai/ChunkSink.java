@@ -8,6 +8,6 @@ interface ChunkSink {
     /** One choice's delta (and its finish reason, or null) as a chunk of this completion. */
     void choice(int index, ObjectNode delta, String finishReason);
 
-    /** An OpenAI-shaped provider's own chunk, forwarded with the caller's model name. */
+    /** An OpenAI-shaped provider's own chunk, forwarded with this completion's id and the caller's model name. */
     void forward(ObjectNode chunk);
 }

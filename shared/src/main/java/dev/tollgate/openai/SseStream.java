@@ -52,6 +52,7 @@ final class SseStream implements ChunkSink {
 
     @Override
     public void forward(ObjectNode chunk) {
+        chunk.put("id", ids.id());
         chunk.put("model", ids.model());
         send(chunk);
     }
