@@ -13,6 +13,7 @@ import dev.tollgate.store.AwsClients;
 import dev.tollgate.testkit.FunctionSpec;
 import dev.tollgate.testkit.LocalApiGateway;
 import dev.tollgate.testkit.LocalDynamo;
+import dev.tollgate.testkit.OpenApiContract;
 import dev.tollgate.testkit.SamTemplate;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
@@ -41,6 +42,11 @@ import dev.tollgate.http.StreamingHandler;
  * built with the same {@link Services} wiring from a local configuration.
  */
 public final class LocalTollgate implements AutoCloseable {
+    /**
+     * Set by the build for integration tests: every response the emulator relays is checked against
+     * docs/openapi.yaml, and one that breaks it becomes a 500 listing the violations (SPEC 14.1).
+     */
+    public static final String CONTRACT_CHECK_PROPERTY = "tollgate.openapi.check";
     private static final dev.tollgate.log.Log LOG = dev.tollgate.log.Log.get(LocalTollgate.class);
     private final LocalDynamo dynamo;
     private final LocalApiGateway gateway;
@@ -140,11 +146,16 @@ public final class LocalTollgate implements AutoCloseable {
             // API Gateway checks SigV4 on the admin routes before the function runs; locally the same place checks
             // the admin token, and the function sees the same authorizer.iam block it gets when deployed.
             byte[] adminToken = ("Bearer " + config.require("TOLLGATE_ADMIN_TOKEN")).getBytes(StandardCharsets.UTF_8);
-            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, streamingInvokers, options.host(), options.port(),
-                    LocalApiGateway.Options.defaults()
-                            .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
-                                    presented.getBytes(StandardCharsets.UTF_8), adminToken))
-                            .withRequestLog(options.requestLog()));
+            LocalApiGateway.Options gatewayOptions = LocalApiGateway.Options.defaults()
+                    .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
+                            presented.getBytes(StandardCharsets.UTF_8), adminToken))
+                    .withRequestLog(options.requestLog());
+            if (Boolean.getBoolean(CONTRACT_CHECK_PROPERTY)) {
+                gatewayOptions = gatewayOptions.withResponseCheck(
+                        OpenApiContract.load(options.repoRoot().resolve("docs/openapi.yaml"))::check);
+            }
+            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, streamingInvokers, options.host(),
+                    options.port(), gatewayOptions);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "tollgate-local-schedule");
                 thread.setDaemon(true);
