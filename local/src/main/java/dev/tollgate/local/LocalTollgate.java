@@ -257,9 +257,16 @@ public final class LocalTollgate implements AutoCloseable {
 
     /** Creates the demo person: plan pro, 100 credits, one API key. */
     public Demo seedDemo() {
+        return person("Demo person", Plan.PRO, 100 * Credits.MICROS_PER_CREDIT);
+    }
+
+    /** A new person with this plan, a top-up of {@code micros} (if any) and one API key. */
+    public Demo person(String name, Plan plan, long micros) {
         var accounts = services.accountService();
-        Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "Demo person", "local-runner");
-        accounts.topUp(account.id(), 100 * Credits.MICROS_PER_CREDIT, "seed-demo-" + account.id(), "local-runner");
+        Account account = accounts.create(Account.Type.PERSONAL, plan, name, "local-runner");
+        if (micros > 0) {
+            accounts.topUp(account.id(), micros, "seed-demo-" + account.id(), "local-runner");
+        }
         var key = accounts.issueApiKey(account.id(), "demo", "local-runner");
         return new Demo(account.id(), key.token());
     }

@@ -27,7 +27,6 @@ import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
 import dev.tollgate.catalog.ModelPrice;
 import dev.tollgate.catalog.Pricing;
-import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.http.ApiRoutes;
@@ -83,10 +82,7 @@ class OpenAiSdkIT {
     }
 
     private static String customer(long credits) {
-        var accounts = tollgate.services().accountService();
-        Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "openai-sdk", "test");
-        accounts.topUp(account.id(), credits * Credits.MICROS_PER_CREDIT, "seed-" + account.id(), "test");
-        return accounts.issueApiKey(account.id(), "k", "test").token();
+        return tollgate.person("openai-sdk", Plan.PRO, credits * Credits.MICROS_PER_CREDIT).apiKey();
     }
 
     private static OpenAIClient sdk(String token) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.testkit.RepoRoot;
@@ -139,10 +138,7 @@ class OpenAiStreamingIT {
     }
 
     private static String customer() {
-        var accounts = tollgate.services().accountService();
-        Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "openai-streaming", "test");
-        accounts.topUp(account.id(), 100 * CREDIT, "seed-" + account.id(), "test");
-        return accounts.issueApiKey(account.id(), "k", "test").token();
+        return tollgate.person("openai-streaming", Plan.PRO, 100 * CREDIT).apiKey();
     }
 
     private static HttpRequest.Builder chat(String token, String body) {

@@ -200,11 +200,6 @@ final class AnthropicDialect implements ChatDialect {
     }
 
     @Override
-    public ObjectNode streamingInput(ObjectNode input) {
-        return input.deepCopy().put("stream", true);
-    }
-
-    @Override
     public JsonNode relay(InputStream stream, ChunkSink sink) throws IOException {
         ObjectNode message = Completions.NODES.objectNode();
         message.put("type", "message");

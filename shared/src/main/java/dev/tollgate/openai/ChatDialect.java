@@ -19,8 +19,13 @@ interface ChatDialect {
     /** The provider's answer as an OpenAI {@code chat.completion} object named {@code ids}. */
     ObjectNode completion(JsonNode answer, ChatRequest request, Completions.Ids ids);
 
-    /** The validated and capped input with the provider's streaming switch (usage in the stream requested too). */
-    ObjectNode streamingInput(ObjectNode input);
+    /**
+     * The validated and capped input with the provider's streaming switch ({@code "stream": true} unless the provider
+     * streams from another endpoint), usage in the stream requested too.
+     */
+    default ObjectNode streamingInput(ObjectNode input) {
+        return input.deepCopy().put("stream", true);
+    }
 
     /** The catalog request, changed where the provider streams from another endpoint. */
     default UpstreamRequest streamingRequest(UpstreamRequest request) {

@@ -92,11 +92,6 @@ final class OllamaDialect implements ChatDialect {
     }
 
     @Override
-    public ObjectNode streamingInput(ObjectNode input) {
-        return input.deepCopy().put("stream", true);
-    }
-
-    @Override
     public JsonNode relay(InputStream stream, ChunkSink sink) throws IOException {
         ObjectNode answer = Completions.NODES.objectNode();
         StringBuilder content = new StringBuilder();
