@@ -184,8 +184,23 @@ class OpenAiStreamingIT {
         // gpt-4o: 2.5 credits per 1K input, 10 per 1K output → 30 × 2500 µcr + 4 × 10000 µcr
         assertEquals(before - 75_000 - 40_000, balance(token));
         assertEquals(0, held(token));
-        System.out.printf("time to first byte through ./tollgate local: %.1f ms; directly from the stub: %.1f ms%n",
-                firstByteNanos / 1e6, directTimeToFirstByte() / 1e6);
+        System.out.printf("time to first byte through ./tollgate local: %.1f ms (first streamed call of this JVM), "
+                        + "%.1f ms warm; directly from the stub: %.1f ms%n", firstByteNanos / 1e6,
+                warmTimeToFirstByte(token) / 1e6, directTimeToFirstByte() / 1e6);
+    }
+
+    /** A second streamed call through Tollgate, its chunks released at once: the gateway's own share of the wait. */
+    private static long warmTimeToFirstByte(String token) throws Exception {
+        firstChunkSeen = new CountDownLatch(0);
+        long sent = System.nanoTime();
+        HttpResponse<InputStream> response = HTTP.send(chat(token, streamed("gpt-4o")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            in.read();
+            long elapsed = System.nanoTime() - sent;
+            in.readAllBytes();
+            return elapsed;
+        }
     }
 
     /** The stub's own time to first streamed byte, without Tollgate (it answers the test's release at once). */
