@@ -100,6 +100,26 @@ class OpenAiSdkIT {
         assertFalse(ids.stream().anyMatch(id -> id.startsWith("ollama/")), "no Ollama key, no Ollama models");
     }
 
+    @Test
+    void anOllamaKeyAddsTheServersModelsAndChatsWithThemForNothing() throws Exception {
+        String token = customer(1);
+        registerKey(token, "ollama", mocks.ollamaUrl());
+        OpenAIClient client = sdk(token);
+        List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+        assertTrue(ids.contains("ollama/llama3.2:latest"), ids.toString());
+        long before = balance(token);
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("ollama/llama3.2:latest").addUserMessage("Say hello").build());
+        assertEquals("Hello from the mock Ollama.", completion.choices().get(0).message().content().orElseThrow());
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("ollama/llama3.2:latest").addUserMessage("Say hello").build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
+        }
+        assertEquals("Hello from the mock Ollama.", streamed.toString());
+        assertEquals(before, balance(token));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"openai/gpt-4o", "anthropic/claude-sonnet-4", "gemini/gemini-2.5-flash"})
     void creditsModeChargesExactlyThePriceOfTheReportedUsage(String model) throws Exception {

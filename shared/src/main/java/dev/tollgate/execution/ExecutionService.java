@@ -70,6 +70,8 @@ public final class ExecutionService implements ToolExecutor {
     private static final Log LOG = Log.get(ExecutionService.class);
     public static final int MAX_IDEMPOTENCY_KEY = 255;
     public static final int MAX_TOOLS_PAGE = 100;
+    /** A listing must not hold up {@code GET /v1/models} for long when the customer's server is slow or down. */
+    private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(3);
 
     /** Durations from configuration; the hold TTL must outlive the function timeout (29 s). */
     public record Settings(Duration holdTtl, Duration idempotencyRetention, Duration idempotencyLease) {
@@ -633,6 +635,45 @@ public final class ExecutionService implements ToolExecutor {
             usage.record(record);
         } catch (RuntimeException e) {
             LOG.error("writing a usage record failed", e, "account_id", record.accountId());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The customer's own server (Ollama): what it has installed
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<JsonNode> ownServerInventory(Acting acting, String providerId) {
+        Provider provider = catalog.provider(providerId).orElse(null);
+        if (provider == null || provider.auth().kind() != dev.tollgate.catalog.AuthStyle.Kind.BASE_URL
+                || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
+            return Optional.empty();
+        }
+        Optional<ProviderKey> key = agents.pinnedKey(acting, providerId)
+                .or(() -> vault.activeKey(acting.accountId(), providerId));
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        dev.tollgate.catalog.Verify verify = provider.verify().get();
+        try {
+            return vault.useSecret(key.get(), secret -> {
+                UpstreamRequest request = new UpstreamRequest(verify.method(), java.net.URI.create(
+                        CatalogAdapter.customerBaseUrl(secret.reveal()) + verify.path().expand(Map.of())),
+                        List.of(Map.entry("Accept", "application/json")), null, INVENTORY_TIMEOUT, true);
+                UpstreamResponse response = upstream.send(request);
+                if (!response.isSuccess()) {
+                    return Optional.<JsonNode>empty();
+                }
+                try {
+                    return Optional.ofNullable(Json.MAPPER.readTree(response.body()));
+                } catch (java.io.IOException notJson) {
+                    return Optional.<JsonNode>empty();
+                }
+            });
+        } catch (TollgateException unreachable) {
+            LOG.info("own server did not answer its inventory call", "provider", providerId, "code",
+                    unreachable.code().code());
+            return Optional.empty();
         }
     }
 

@@ -20,7 +20,9 @@ import dev.tollgate.http.ResponseStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -50,7 +52,8 @@ public final class OpenAiEndpoint {
 
     /**
      * Every chat model this key can be served now, as {@code provider/model}: the catalog's priced models of each chat
-     * provider the account reaches with its own key or with credits.
+     * provider the account reaches with its own key or with credits, and the models installed on the account's own
+     * Ollama server.
      */
     public ApiResponse models(ApiRequest r) {
         Acting acting = gate.apply(r);
@@ -72,7 +75,15 @@ public final class OpenAiEndpoint {
             if (!"byok".equals(mode) && !"credits".equals(mode)) {
                 continue;
             }
-            for (String model : models.pricedModels(chat)) {
+            List<String> ids = new ArrayList<>(models.pricedModels(chat));
+            if (chat.dialect() == ChatModels.Dialect.OLLAMA) {
+                executor.ownServerInventory(acting, chat.provider()).ifPresent(tags ->
+                        tags.path("models").forEach(m -> ids.add(m.path("name").asText())));
+            }
+            for (String model : ids) {
+                if (model.isBlank()) {
+                    continue;
+                }
                 ObjectNode m = data.addObject();
                 m.put("id", chat.provider() + "/" + model);
                 m.put("object", "model");
