@@ -16,6 +16,7 @@ import dev.tollgate.billing.IdempotencyStore;
 import dev.tollgate.billing.Page;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
+import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.Charge;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Pricing;
@@ -24,6 +25,7 @@ import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.Quote;
 import dev.tollgate.catalog.ResponseFormat;
 import dev.tollgate.catalog.Usage;
+import dev.tollgate.catalog.Verify;
 import dev.tollgate.config.Config;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
@@ -33,6 +35,8 @@ import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +46,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -181,7 +186,7 @@ public final class ExecutionService implements ToolExecutor {
 
     @Override
     public ExecutionOutcome executeStreaming(Acting acting, ExecutionRequest request, StreamingCall streaming) {
-        return execute(acting, request, java.util.Objects.requireNonNull(streaming, "streaming"));
+        return execute(acting, request, Objects.requireNonNull(streaming, "streaming"));
     }
 
     private ExecutionOutcome execute(Acting acting, ExecutionRequest request, StreamingCall streaming) {
@@ -645,7 +650,7 @@ public final class ExecutionService implements ToolExecutor {
     @Override
     public Optional<JsonNode> ownServerInventory(Acting acting, String providerId) {
         Provider provider = catalog.provider(providerId).orElse(null);
-        if (provider == null || provider.auth().kind() != dev.tollgate.catalog.AuthStyle.Kind.BASE_URL
+        if (provider == null || provider.auth().kind() != AuthStyle.Kind.BASE_URL
                 || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
             return Optional.empty();
         }
@@ -654,10 +659,10 @@ public final class ExecutionService implements ToolExecutor {
         if (key.isEmpty()) {
             return Optional.empty();
         }
-        dev.tollgate.catalog.Verify verify = provider.verify().get();
+        Verify verify = provider.verify().get();
         try {
             return vault.useSecret(key.get(), secret -> {
-                UpstreamRequest request = new UpstreamRequest(verify.method(), java.net.URI.create(
+                UpstreamRequest request = new UpstreamRequest(verify.method(), URI.create(
                         CatalogAdapter.customerBaseUrl(secret.reveal()) + verify.path().expand(Map.of())),
                         List.of(Map.entry("Accept", "application/json")), null, INVENTORY_TIMEOUT, true);
                 UpstreamResponse response = upstream.send(request);
@@ -666,7 +671,7 @@ public final class ExecutionService implements ToolExecutor {
                 }
                 try {
                     return Optional.ofNullable(Json.MAPPER.readTree(response.body()));
-                } catch (java.io.IOException notJson) {
+                } catch (IOException notJson) {
                     return Optional.<JsonNode>empty();
                 }
             });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
+import dev.tollgate.log.Redactor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ final class EventStreams {
     static TollgateException streamError(String provider, JsonNode event) {
         String message = event.path("error").path("message").asText(event.path("message").asText("no message"));
         return new TollgateException(ErrorCode.UPSTREAM_ERROR, provider + " reported an error during the stream ("
-                + dev.tollgate.log.Redactor.redact(message.length() > 300 ? message.substring(0, 300) : message)
+                + Redactor.redact(message.length() > 300 ? message.substring(0, 300) : message)
                 + "); nothing was charged");
     }
 }

@@ -3,6 +3,8 @@ package dev.tollgate.testkit;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -65,6 +67,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection");
 
     private final RouteMatcher routes;
@@ -309,7 +312,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
         private void sendPrelude() throws IOException {
             byte[] json = java.util.Arrays.copyOf(prelude.toByteArray(), prelude.size() - 8);
-            com.fasterxml.jackson.databind.JsonNode head = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            JsonNode head = JSON.readTree(json);
             status = head.path("statusCode").asInt(200);
             Headers out = exchange.getResponseHeaders();
             head.path("headers").properties().forEach(h -> {
@@ -388,8 +391,7 @@ public final class LocalApiGateway implements AutoCloseable {
             throws IOException {
         StringBuilder json = new StringBuilder("{\"message\":\"Contract violation\",\"violations\":[");
         for (int i = 0; i < violations.size(); i++) {
-            json.append(i == 0 ? "" : ",").append(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writeValueAsString(violations.get(i)));
+            json.append(i == 0 ? "" : ",").append(JSON.writeValueAsString(violations.get(i)));
         }
         json.append("]}");
         exchange.getResponseHeaders().set("content-type", "application/json");
