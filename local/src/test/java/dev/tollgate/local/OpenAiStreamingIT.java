@@ -191,27 +191,22 @@ class OpenAiStreamingIT {
 
     /** A second streamed call through Tollgate, its chunks released at once: the gateway's own share of the wait. */
     private static long warmTimeToFirstByte(String token) throws Exception {
-        firstChunkSeen = new CountDownLatch(0);
-        long sent = System.nanoTime();
-        HttpResponse<InputStream> response = HTTP.send(chat(token, streamed("gpt-4o")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            in.read();
-            long elapsed = System.nanoTime() - sent;
-            in.readAllBytes();
-            return elapsed;
-        }
+        return timeToFirstByte(chat(token, streamed("gpt-4o")).build());
     }
 
-    /** The stub's own time to first streamed byte, without Tollgate (it answers the test's release at once). */
+    /** The stub's own time to first streamed byte, without Tollgate. */
     private static long directTimeToFirstByte() throws Exception {
-        firstChunkSeen = new CountDownLatch(0);
         String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
+        return timeToFirstByte(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stub.getAddress().getPort()
+                + "/openai/v1/chat/completions")).header("Authorization", "Bearer " + PLATFORM_OPENAI)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Nanoseconds from sending to the first body byte, with the stub releasing its chunks at once. */
+    private static long timeToFirstByte(HttpRequest request) throws Exception {
+        firstChunkSeen = new CountDownLatch(0);
         long sent = System.nanoTime();
-        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + stub.getAddress().getPort() + "/openai/v1/chat/completions"))
-                .header("Authorization", "Bearer " + PLATFORM_OPENAI).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             in.read();
             long elapsed = System.nanoTime() - sent;
