@@ -23,7 +23,40 @@ public final class Router {
         ApiResponse handle(ApiRequest request);
     }
 
+    /** An endpoint that writes its response as it is produced (a streamed chat completion). */
+    @FunctionalInterface
+    public interface StreamingEndpoint {
+        void handle(ApiRequest request, ResponseStream out) throws java.io.IOException;
+    }
+
+    /** How a failure becomes a response: Tollgate's envelope, or another door's shape (OpenAI's). */
+    @FunctionalInterface
+    public interface ErrorRenderer {
+        ApiResponse render(TollgateException error, String requestId);
+    }
+
     private final Map<String, Endpoint> routes = new LinkedHashMap<>();
+    private final Map<String, StreamingEndpoint> streamingRoutes = new LinkedHashMap<>();
+    private final ErrorRenderer errors;
+
+    public Router() {
+        this(ErrorResponses::from);
+    }
+
+    public Router(ErrorRenderer errors) {
+        this.errors = errors;
+    }
+
+    /**
+     * A route answered by {@code streaming} when the function is invoked with a response stream, and buffered
+     * otherwise: {@code streaming} writes into a {@link BufferedResponseStream} and the whole response is returned.
+     */
+    public Router streamingRoute(String routeKey, StreamingEndpoint streaming) {
+        streamingRoutes.put(routeKey, streaming);
+        return route(routeKey, request -> {
+            throw new IllegalStateException("streaming routes are dispatched by the router");
+        });
+    }
 
     public Router route(String routeKey, Endpoint endpoint) {
         if (!ApiRoutes.ALL.contains(routeKey)) {
@@ -34,6 +67,11 @@ public final class Router {
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        if (streamingRoutes.containsKey(event.getRouteKey())) {
+            BufferedResponseStream buffered = new BufferedResponseStream();
+            handleStreaming(event, buffered);
+            return buffered.toEvent();
+        }
         String requestId = Ids.newId("req");
         Log.setRequestId(requestId);
         long started = System.nanoTime();
@@ -45,10 +83,10 @@ public final class Router {
             method = request.method();
             response = dispatch(request);
         } catch (TollgateException e) {
-            response = ErrorResponses.from(e, requestId);
+            response = errors.render(e, requestId);
         } catch (RuntimeException e) {
             LOG.error("unhandled failure", e, "route", String.valueOf(route));
-            response = ErrorResponses.internal(requestId);
+            response = errors.render(ErrorResponses.internalError(), requestId);
         }
         try {
             LOG.info("request", "method", method, "route", String.valueOf(route), "status", response.status(),
@@ -56,6 +94,58 @@ public final class Router {
             return response.toEvent(requestId);
         } finally {
             Log.clearRequestId();
+        }
+    }
+
+    /**
+     * Answers into a response stream: a streaming route writes as it goes; any other route's buffered response is
+     * written whole. A failure before the response started becomes the error response; after that the endpoint
+     * reports it in its own stream, and it is only logged here.
+     */
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out) {
+        StreamingEndpoint streaming = streamingRoutes.get(event.getRouteKey());
+        if (streaming == null) {
+            APIGatewayV2HTTPResponse response = handle(event);
+            writeQuietly(out, response);
+            return;
+        }
+        String requestId = Ids.newId("req");
+        Log.setRequestId(requestId);
+        long started = System.nanoTime();
+        String route = event.getRouteKey();
+        ApiResponse failure = null;
+        try {
+            streaming.handle(ApiRequest.from(event, requestId), out);
+        } catch (TollgateException e) {
+            failure = errors.render(e, requestId);
+        } catch (java.io.IOException e) {
+            LOG.info("client went away during a streamed response", "route", String.valueOf(route));
+        } catch (RuntimeException e) {
+            LOG.error("unhandled failure", e, "route", String.valueOf(route));
+            failure = errors.render(ErrorResponses.internalError(), requestId);
+        }
+        try {
+            if (failure != null && !out.started()) {
+                out.write(failure, requestId);
+            }
+            LOG.info("request", "route", String.valueOf(route), "status", failure != null ? failure.status() : 200,
+                    "streamed", true, "duration_ms", (System.nanoTime() - started) / 1_000_000);
+        } catch (java.io.IOException e) {
+            LOG.info("client went away before the error response", "route", String.valueOf(route));
+        } finally {
+            Log.clearRequestId();
+        }
+    }
+
+    private static void writeQuietly(ResponseStream out, APIGatewayV2HTTPResponse response) {
+        try {
+            out.start(response.getStatusCode(), response.getHeaders());
+            if (response.getBody() != null) {
+                out.body().write(response.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.body().flush();
+        } catch (java.io.IOException e) {
+            LOG.info("client went away before the response", "status", response.getStatusCode());
         }
     }
 
