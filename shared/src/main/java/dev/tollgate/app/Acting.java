@@ -21,6 +21,14 @@ public record Acting(Caller caller, Account account, Role role, Balance balanceA
         this(caller, account, caller.isAgent() ? Role.AGENT : Role.OWNER, null);
     }
 
+    /**
+     * The same caller once the balance read on entry may be stale (a call of the same request moved credits): the
+     * engine then reads the balance again where it would have answered from the entry read.
+     */
+    public Acting withoutEntryBalance() {
+        return balanceAtEntry == null ? this : new Acting(caller, account, role, null);
+    }
+
     public String accountId() {
         return account.id();
     }

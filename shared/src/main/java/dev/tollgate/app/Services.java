@@ -1,5 +1,9 @@
 package dev.tollgate.app;
 
+import dev.tollgate.a2a.A2aDispatcher;
+import dev.tollgate.a2a.A2aEndpoint;
+import dev.tollgate.a2a.A2aTasks;
+import dev.tollgate.a2a.AgentCards;
 import dev.tollgate.account.AccountService;
 import dev.tollgate.account.AccountStore;
 import dev.tollgate.account.KeyInfoService;
@@ -17,8 +21,11 @@ import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import dev.tollgate.execution.AgentKeyBindings;
 import dev.tollgate.execution.ExecutionService;
+import dev.tollgate.execution.ToolCallBatch;
 import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.execution.UpstreamClient;
+import dev.tollgate.store.DynamoA2aTaskStore;
 import dev.tollgate.store.DynamoAtomicWriter;
 import dev.tollgate.store.DynamoIdempotencyStore;
 import dev.tollgate.store.DynamoUsageStore;
@@ -110,6 +117,10 @@ public final class Services {
     private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(toolExecutor()));
     private final Supplier<OpenAiEndpoint> openAiEndpoint = lazy(() -> new OpenAiEndpoint(toolExecutor(),
             customerGate()::enter, new ChatModels(catalog()), clock()));
+    private final Supplier<ToolInvoker> toolInvoker = lazy(() -> toolInvoker(toolExecutor()));
+    private final Supplier<ToolCallBatch> toolCallBatch = lazy(() -> new ToolCallBatch(toolInvoker(), clock(),
+            ToolCallBatch.budget(config())));
+    private final Supplier<A2aEndpoint> a2aEndpoint = lazy(() -> a2aEndpoint(toolExecutor()));
 
     /** Set by {@link #withKeyVault} (tests, local tools); null means build the configured vault. */
     private final KeyVault keyVaultOverride;
@@ -325,6 +336,36 @@ public final class Services {
     /** {@code /v1/models} and {@code /v1/chat/completions} through the one execution engine (SPEC 14.2). */
     public OpenAiEndpoint openAiEndpoint() {
         return openAiEndpoint.get();
+    }
+
+    /** One tool call as the protocol doors make it (A2A, OpenAI tool calls), over the one execution engine. */
+    public ToolInvoker toolInvoker() {
+        return toolInvoker.get();
+    }
+
+    /** A tool invoker over the given execution engine (tests use a fake one); not cached. */
+    public ToolInvoker toolInvoker(ToolExecutor executor) {
+        // The account view is built on its first use: most calls never ask for it.
+        return new ToolInvoker(executor, acting -> keyInfo().describe(acting), catalog());
+    }
+
+    /** {@code POST /api/v1/tool-calls}: an OpenAI answer's tool calls through the one execution engine (SPEC 12.2). */
+    public ToolCallBatch toolCallBatch() {
+        return toolCallBatch.get();
+    }
+
+    /** The A2A door: agent card, {@code /a2a} JSON-RPC, tasks kept beside the idempotency records (SPEC 12.1). */
+    public A2aEndpoint a2aEndpoint() {
+        return a2aEndpoint.get();
+    }
+
+    /** An A2A endpoint over the given execution engine (tests use a fake one); not cached. */
+    public A2aEndpoint a2aEndpoint(ToolExecutor executor) {
+        CustomerGate gate = customerGate();
+        A2aTasks tasks = new A2aTasks(toolInvoker(executor), new DynamoA2aTaskStore(dynamo(), tables().idempotency()),
+                clock());
+        return new A2aEndpoint(new AgentCards(catalog(), config().get("TOLLGATE_VERSION", "0.1.0")), gate::enter,
+                new A2aDispatcher(tasks));
     }
 
     /** A {@code /mcp} endpoint over the given execution engine (tests use a fake one); not cached. */

@@ -208,7 +208,7 @@ public final class ExecutionService implements ToolExecutor {
 
     private ExecutionOutcome run(Attempt a) {
         String key = a.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !printableAscii(key))) {
+        if (key != null && !isValidIdempotencyKey(key)) {
             a.recorded = true;
             throw new TollgateException(ErrorCode.VALIDATION_FAILED,
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " printable ASCII characters",
@@ -749,6 +749,14 @@ public final class ExecutionService implements ToolExecutor {
         throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
     }
 
+    /**
+     * SPEC 7.3: an idempotency key — a header, an MCP {@code _meta} value, an A2A messageId, an OpenAI tool call id —
+     * is 1 to 255 printable ASCII characters.
+     */
+    public static boolean isValidIdempotencyKey(String key) {
+        return key != null && !key.isEmpty() && key.length() <= MAX_IDEMPOTENCY_KEY && printableAscii(key);
+    }
+
     private static boolean printableAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -759,11 +767,12 @@ public final class ExecutionService implements ToolExecutor {
         return true;
     }
 
-    private static String shorten(String s) {
+    /** A caller-supplied name made safe to echo in a message or a log: known characters only, at most 64. */
+    public static String shorten(String s) {
         if (s == null) {
             return "";
         }
-        String clean = s.replaceAll("[^A-Za-z0-9_.-]", "?");
+        String clean = s.replaceAll("[^A-Za-z0-9_./-]", "?");
         return clean.length() <= 64 ? clean : clean.substring(0, 64) + "…";
     }
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -29,6 +30,16 @@ public final class StoredResponses {
     }
 
     public static Encoded encode(ObjectNode body) {
+        return encode(body, () -> {
+            ObjectNode withoutResult = body.deepCopy();
+            withoutResult.putNull("result");
+            withoutResult.put("result_stored", false);
+            return withoutResult;
+        });
+    }
+
+    /** {@link #encode(ObjectNode)} for any document: {@code withoutResult} is what to keep when it is too large. */
+    public static Encoded encode(ObjectNode body, Supplier<ObjectNode> withoutResult) {
         byte[] json = Json.write(body).getBytes(StandardCharsets.UTF_8);
         if (json.length <= COMPRESS_ABOVE) {
             return new Encoded(json, false, true);
@@ -37,10 +48,7 @@ public final class StoredResponses {
         if (compressed.length <= MAX_STORED) {
             return new Encoded(compressed, true, true);
         }
-        ObjectNode withoutResult = body.deepCopy();
-        withoutResult.putNull("result");
-        withoutResult.put("result_stored", false);
-        return new Encoded(Json.write(withoutResult).getBytes(StandardCharsets.UTF_8), false, false);
+        return new Encoded(Json.write(withoutResult.get()).getBytes(StandardCharsets.UTF_8), false, false);
     }
 
     public static ObjectNode decode(byte[] bytes, boolean gzip) {

@@ -11,11 +11,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** An API Gateway HTTP API (payload v2) request, decoded once, with typed accessors that fail with clear errors. */
 public final class ApiRequest {
     /** Largest request body accepted (SPEC §9.4). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could bend a URL. */
+    private static final Pattern PLAIN_HOST =
+            Pattern.compile("^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}])(?::[0-9]{1,5})?$");
 
     private final String requestId;
     private final String method;
@@ -26,11 +30,14 @@ public final class ApiRequest {
     private final Map<String, String> query;
     private final String body;
     private final String iamCaller;
+    private final String stage;
+    private final String domainName;
     private JsonNode parsedBody;
     private boolean peeked;
 
     private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
-                       Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller) {
+                       Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller,
+                       String stage, String domainName) {
         this.requestId = requestId;
         this.method = method;
         this.path = path;
@@ -40,6 +47,8 @@ public final class ApiRequest {
         this.query = query;
         this.body = body;
         this.iamCaller = iamCaller;
+        this.stage = stage;
+        this.domainName = domainName;
     }
 
     public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId) {
@@ -58,7 +67,8 @@ public final class ApiRequest {
         return new ApiRequest(requestId, method, path, event.getRouteKey() == null ? "$default" : event.getRouteKey(), headers,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
                 event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
-                body, iam);
+                body, iam, event.getRequestContext() == null ? null : event.getRequestContext().getStage(),
+                event.getRequestContext() == null ? null : event.getRequestContext().getDomainName());
     }
 
     private static String decodeBody(String raw, boolean base64) {
@@ -121,6 +131,25 @@ public final class ApiRequest {
         return body;
     }
 
+    /**
+     * The URL the client called this API at — scheme, host (and port) and, on a named stage, the stage path — for
+     * links a response hands out (the A2A agent card's {@code url}). Read from what API Gateway (or the local runner)
+     * forwards: {@code X-Forwarded-Proto}, {@code Host}, {@code requestContext.stage}. A {@code Host} that is not a
+     * plain host name or address with an optional port is not trusted; the request context's domain name is used.
+     */
+    public String baseUrl() {
+        String scheme = header("x-forwarded-proto").map(p -> p.split(",")[0].trim().toLowerCase(Locale.ROOT))
+                .filter(p -> p.equals("http") || p.equals("https")).orElse("https");
+        String host = header("host").map(String::trim).filter(h -> PLAIN_HOST.matcher(h).matches())
+                .orElse(domainName != null && PLAIN_HOST.matcher(domainName).matches() ? domainName : "localhost");
+        boolean defaultPort = scheme.equals("https") ? host.endsWith(":443") : host.endsWith(":80");
+        if (defaultPort) {
+            host = host.substring(0, host.lastIndexOf(':'));
+        }
+        String stagePath = stage == null || stage.isEmpty() || stage.equals("$default") ? "" : "/" + stage;
+        return scheme + "://" + host + stagePath;
+    }
+
     /** The IAM principal API Gateway authorized with SigV4 (admin routes' AWS_IAM authorizer), if any. */
     public Optional<String> iamCaller() {
         return Optional.ofNullable(iamCaller);
@@ -131,13 +160,7 @@ public final class ApiRequest {
      * their own error; the message gives the position of a syntax error but never echoes the body.
      */
     public JsonNode jsonBody() {
-        header("content-type").ifPresent(type -> {
-            String lower = type.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("application/json") && !lower.contains("+json")) {
-                throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                        "Send the request body as JSON with 'Content-Type: application/json'");
-            }
-        });
+        requireJsonIfTyped();
         if (parsedBody != null) {
             return parsedBody;
         }
@@ -157,6 +180,17 @@ public final class ApiRequest {
         }
         parsedBody = node;
         return node;
+    }
+
+    /** A body sent with a {@code Content-Type} must be sent as JSON ({@code 415 unsupported_media_type}). */
+    public void requireJsonIfTyped() {
+        header("content-type").ifPresent(type -> {
+            String lower = type.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("application/json") && !lower.contains("+json")) {
+                throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "Send the request body as JSON with 'Content-Type: application/json'");
+            }
+        });
     }
 
     /**

@@ -1,22 +1,42 @@
 package dev.tollgate.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one place where failures become HTTP: {@code {"error": {"code", "message", "request_id", ...details}}}. */
+/**
+ * The one place where failures become HTTP: {@code {"error": {"code", "message", "request_id", ...details}}} — and
+ * the same error object for the doors that answer a failed call inside a successful HTTP response (an MCP
+ * {@code isError} result, a failed A2A task, a tool message of {@code POST /api/v1/tool-calls}).
+ */
 public final class ErrorResponses {
+    /** JSON-RPC's "server error" code, answered by the JSON-RPC doors for a request refused at the HTTP level. */
+    public static final int JSON_RPC_TRANSPORT_ERROR = -32000;
+
     private ErrorResponses() {
     }
 
     public static ApiResponse from(TollgateException e, String requestId) {
+        return withErrorHeaders(ApiResponse.json(e.status(), Map.of("error", fields(e, requestId))), e);
+    }
+
+    /**
+     * A request to a JSON-RPC door ({@code /mcp}, {@code /a2a}) refused before any JSON-RPC was read (token, size,
+     * media type): the HTTP status, and a JSON-RPC error ({@code id: null}, {@value #JSON_RPC_TRANSPORT_ERROR})
+     * whose {@code data} is the usual error object, so clients can parse it and people see the same stable codes.
+     */
+    public static ApiResponse jsonRpcRejection(TollgateException e, String requestId) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", e.code().code());
+        error.put("code", JSON_RPC_TRANSPORT_ERROR);
         error.put("message", e.getMessage());
-        error.put("request_id", requestId);
-        e.details().forEach(error::putIfAbsent);
-        return withErrorHeaders(ApiResponse.json(e.status(), Map.of("error", error)), e);
+        error.put("data", fields(e, requestId));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jsonrpc", "2.0");
+        body.put("id", null);
+        body.put("error", error);
+        return withErrorHeaders(ApiResponse.json(e.status(), body), e);
     }
 
     /** Extra response headers every error of this code carries, whatever the body's shape. */
@@ -30,10 +50,45 @@ public final class ErrorResponses {
         return response;
     }
 
-    /** What a bug looks like to the caller. */
+    public static ApiResponse internal(String requestId) {
+        return from(internalError(), requestId);
+    }
+
+    /** What an unexpected failure tells the caller; nothing of the failure itself, which is logged instead. */
     public static TollgateException internalError() {
         return new TollgateException(ErrorCode.INTERNAL_ERROR,
                 "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
                         + "or contact support with the request id");
+    }
+
+    /**
+     * The error object of one call answered inside a 200: the envelope's fields plus the HTTP {@code status} REST
+     * would have answered and, on a provider's 429, its {@code retry_after}.
+     */
+    public static ObjectNode callError(TollgateException e, String requestId) {
+        ObjectNode error = Json.object();
+        error.put("code", e.code().code());
+        error.put("message", e.getMessage());
+        error.put("status", e.status());
+        error.put("request_id", requestId);
+        e.details().forEach((key, value) -> {
+            if (!error.has(key)) {
+                error.set(key, Json.MAPPER.valueToTree(value));
+            }
+        });
+        String retryAfter = e.headers().get("Retry-After");
+        if (retryAfter != null) {
+            error.put("retry_after", retryAfter);
+        }
+        return error;
+    }
+
+    private static Map<String, Object> fields(TollgateException e, String requestId) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", e.code().code());
+        error.put("message", e.getMessage());
+        error.put("request_id", requestId);
+        e.details().forEach(error::putIfAbsent);
+        return error;
     }
 }

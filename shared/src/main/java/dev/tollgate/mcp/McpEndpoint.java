@@ -6,6 +6,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.ErrorResponses;
 import dev.tollgate.http.Json;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ import java.util.function.Function;
  */
 public final class McpEndpoint {
     /** JSON-RPC "server error" range; what MCP SDK servers answer for transport-level rejections. */
-    static final int TRANSPORT_ERROR = -32000;
+    static final int TRANSPORT_ERROR = ErrorResponses.JSON_RPC_TRANSPORT_ERROR;
 
     private final McpSettings settings;
     private final Function<ApiRequest, Acting> gate;
@@ -122,22 +123,6 @@ public final class McpEndpoint {
     }
 
     static ApiResponse rejection(TollgateException e, String requestId) {
-        ObjectNode data = Json.object();
-        data.put("code", e.code().code());
-        data.put("message", e.getMessage());
-        data.put("request_id", requestId);
-        e.details().forEach((key, value) -> {
-            if (!data.has(key)) {
-                data.set(key, Json.MAPPER.valueToTree(value));
-            }
-        });
-        ApiResponse response = ApiResponse.json(e.status(), McpJson.error(null, TRANSPORT_ERROR, e.getMessage(), data));
-        if (e.code() == ErrorCode.UNAUTHORIZED) {
-            response = response.withHeader("WWW-Authenticate", "Bearer realm=\"tollgate\"");
-        }
-        for (Map.Entry<String, String> header : e.headers().entrySet()) {
-            response = response.withHeader(header.getKey(), header.getValue());
-        }
-        return response;
+        return ErrorResponses.jsonRpcRejection(e, requestId);
     }
 }

@@ -1,7 +1,6 @@
 package dev.tollgate.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.billing.Page;
@@ -10,9 +9,9 @@ import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.execution.ExecutionOutcome;
-import dev.tollgate.execution.ExecutionRequest;
+import dev.tollgate.execution.CallOutcome;
 import dev.tollgate.execution.ToolExecutor;
+import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.execution.ToolView;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
@@ -37,7 +36,7 @@ import java.util.function.Function;
  * {@link ToolExecutor} as {@code POST /api/v1/execute}, so billing, idempotency and errors cannot differ from REST.
  */
 public final class McpTools {
-    public static final String ACCOUNT_TOOL = "tollgate_account";
+    public static final String ACCOUNT_TOOL = ToolInvoker.ACCOUNT_TOOL;
     public static final String META_PRICE = "tollgate/price";
     public static final String META_BILLING_MODE = "tollgate/billing_mode";
     public static final String META_UNAVAILABLE_REASON = "tollgate/unavailable_reason";
@@ -57,7 +56,7 @@ public final class McpTools {
             "patch", "put", "write", "stop");
 
     private final ToolExecutor executor;
-    private final Function<Acting, ?> accountInfo;
+    private final ToolInvoker invoker;
     private final ProviderCatalog catalog;
     private final int pageSize;
 
@@ -66,7 +65,7 @@ public final class McpTools {
      */
     public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ProviderCatalog catalog, int pageSize) {
         this.executor = executor;
-        this.accountInfo = accountInfo;
+        this.invoker = new ToolInvoker(executor, accountInfo, catalog);
         this.catalog = catalog;
         this.pageSize = pageSize;
     }
@@ -106,38 +105,17 @@ public final class McpTools {
         if (name == null || name.isBlank()) {
             throw JsonRpcException.invalidParams("'name' is required");
         }
-        if (ACCOUNT_TOOL.equals(name)) {
-            return McpJson.tree(accountResult(acting, requestId));
+        if (!invoker.knows(name)) {
+            throw unknownTool(name);
         }
-        Operation operation = catalog.operationByToolName(name)
-                .orElseThrow(() -> unknownTool(name));
         String idempotencyKey = idempotencyKey(request.meta());
-        ObjectNode input = arguments(arguments);
-        // The body REST would receive for the same call: the idempotency fingerprint is the same over both doors.
-        ObjectNode body = Json.object();
-        body.put("tool", operation.tool());
-        body.put("operation", operation.id());
-        body.set("input", input);
-        ExecutionRequest execution = new ExecutionRequest(operation.tool(), operation.id(), input, idempotencyKey,
-                requestId, body);
-        CallToolResult result;
-        try {
-            result = fromOutcome(executor.execute(acting, execution));
-        } catch (TollgateException e) {
-            if (e.code() == ErrorCode.UNKNOWN_TOOL) {
-                throw unknownTool(name);
-            }
-            result = fromError(errorObject(e, requestId), e.getMessage(), false);
-        } catch (RuntimeException e) {
-            LOG.error("tool call failed", e, "tool", name);
-            TollgateException internal = new TollgateException(ErrorCode.INTERNAL_ERROR,
-                    "Something went wrong on our side; nothing was charged. Retry with the same idempotency key, "
-                            + "or contact support with the request id");
-            result = fromError(errorObject(internal, requestId), internal.getMessage(), false);
+        CallOutcome outcome = invoker.callByName(acting, name, arguments(arguments), idempotencyKey, requestId);
+        if (ErrorCode.UNKNOWN_TOOL.code().equals(outcome.errorCode())) {
+            throw unknownTool(name);
         }
-        boolean failed = Boolean.TRUE.equals(result.isError());
-        LOG.info("mcp tool call", "tool", name, "is_error", failed,
-                "code", failed ? ((JsonNode) result.meta().get(META_ERROR)).path("code").asText() : "ok");
+        CallToolResult result = outcome.failed() ? fromError(outcome) : fromSuccess(outcome);
+        LOG.info("mcp tool call", "tool", name, "is_error", outcome.failed(),
+                "code", outcome.failed() ? outcome.errorCode() : "ok");
         return McpJson.tree(result);
     }
 
@@ -171,77 +149,37 @@ public final class McpTools {
         return (ObjectNode) arguments;
     }
 
-    private static CallToolResult fromOutcome(ExecutionOutcome outcome) {
-        ObjectNode body = outcome.body();
-        if (outcome.status() / 100 != 2) {
-            // An idempotent replay of a stored failure: the same error, as the first call reported it.
-            JsonNode error = body.path("error");
-            ObjectNode errorObject = error.isObject() ? ((ObjectNode) error).deepCopy() : McpJson.object();
-            errorObject.put("status", outcome.status());
-            return fromError(errorObject, errorObject.path("message").asText("The stored call failed"), true);
-        }
-        JsonNode result = body.get("result");
+    private static CallToolResult fromSuccess(CallOutcome outcome) {
+        JsonNode result = outcome.result();
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put(META_BILLING, body.get("billing"));
+        meta.put(META_BILLING, outcome.billing());
         if (outcome.replayed()) {
             meta.put(META_REPLAYED, true);
         }
-        if (body.has("result_stored")) {
-            meta.put("tollgate/result_stored", body.get("result_stored"));
+        if (!outcome.resultStored()) {
+            meta.put("tollgate/result_stored", false);
         }
         CallToolResult.Builder builder = CallToolResult.builder()
-                .addTextContent(Json.write(result == null ? NullNode.getInstance() : result))
+                .addTextContent(Json.write(result))
                 .isError(false)
                 .meta(meta);
         // structuredContent must be a JSON object; a provider answering with anything else is only in the text.
-        if (result != null && result.isObject()) {
+        if (result.isObject()) {
             builder.structuredContent(result);
         }
         return builder.build();
     }
 
-    private static ObjectNode errorObject(TollgateException e, String requestId) {
-        ObjectNode error = McpJson.object();
-        error.put("code", e.code().code());
-        error.put("message", e.getMessage());
-        error.put("status", e.status());
-        error.put("request_id", requestId);
-        e.details().forEach((key, value) -> {
-            if (!error.has(key)) {
-                error.set(key, Json.MAPPER.valueToTree(value));
-            }
-        });
-        String retryAfter = e.headers().get("Retry-After");
-        if (retryAfter != null) {
-            error.put("retry_after", retryAfter);
-        }
-        return error;
-    }
-
-    private static CallToolResult fromError(ObjectNode error, String message, boolean replayed) {
+    private static CallToolResult fromError(CallOutcome outcome) {
+        ObjectNode error = outcome.error();
         String text = "Tollgate error " + error.path("code").asText() + " (HTTP " + error.path("status").asInt() + "): "
-                + message;
+                + error.path("message").asText();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(META_ERROR, error);
-        if (replayed) {
+        if (outcome.replayed()) {
             meta.put(META_REPLAYED, true);
         }
         return CallToolResult.builder().content(List.of(new TextContent(text))).isError(true).meta(meta).build();
-    }
-
-    private CallToolResult accountResult(Acting acting, String requestId) {
-        JsonNode info = Json.MAPPER.valueToTree(accountInfo.apply(acting));
-        ObjectNode billing = McpJson.object();
-        billing.put("mode", "free");
-        billing.put("credits_charged", 0);
-        billing.set("credits_remaining", info.path("credits_remaining"));
-        billing.put("request_id", requestId);
-        return CallToolResult.builder()
-                .addTextContent(Json.write(info))
-                .structuredContent(info)
-                .isError(false)
-                .meta(Map.of(META_BILLING, billing))
-                .build();
     }
 
     private JsonNode accountTool() {

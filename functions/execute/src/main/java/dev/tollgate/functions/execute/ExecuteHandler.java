@@ -21,8 +21,9 @@ import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
 
 /**
- * Execute function (SPEC 7): {@code POST /api/v1/execute} and {@code GET /api/v1/tools}. Parses the request, hands
- * it to the one {@link ToolExecutor} that MCP uses too, and encodes the outcome.
+ * Execute function (SPEC 7, 12.2): {@code POST /api/v1/execute}, {@code GET /api/v1/tools} and
+ * {@code POST /api/v1/tool-calls} (an OpenAI answer's tool calls). Parses the request, hands it to the one
+ * {@link ToolExecutor} that MCP and A2A use too, and encodes the outcome.
  */
 public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final int MAX_ID = 64;
@@ -44,7 +45,10 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
                 .route("POST /api/v1/execute", r -> execute(executor, gate.enter(r), r))
                 .route("GET /api/v1/tools", r -> ApiResponse.ok(ToolFormats.render(
                         executor.tools(gate.enter(r), Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT)),
-                        r.query("format").orElse(null))));
+                        r.query("format").orElse(null))))
+                // Built on first use, so that execute's cold start does not pay for the tool-calls wiring.
+                .route("POST /api/v1/tool-calls", r -> ApiResponse.ok(services.toolCallBatch().run(gate.enter(r),
+                        r.jsonBody(), r.requestId())));
     }
 
     static ApiResponse execute(ToolExecutor executor, Acting acting, ApiRequest r) {

@@ -3,6 +3,7 @@ package dev.tollgate.functions.execute;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -115,6 +116,32 @@ class ExecuteHandlerIT {
         assertEquals("/input/messages", error.path("pointer").asText());
 
         var anonymous = call("execute/tavily-search.json", Map.of());
+        assertEquals(401, anonymous.getStatusCode());
+    }
+
+    @Test
+    void toolCallsOfAnOpenAiAnswerRunAndReplayByTheirIds() throws Exception {
+        h.wiremock.stubFor(get(urlPathEqualTo("/context7/v2/context")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"snippets\":[\"useState\"]}")));
+        var customer = h.customer(Plan.FREE, 0);
+        Map<String, String> placeholders = Map.of("tg_test_PLACEHOLDER", customer.token());
+        var first = call("execute/tool-calls.json", placeholders);
+        assertEquals(200, first.getStatusCode(), first.getBody());
+        JsonNode messages = body(first).path("messages");
+        assertEquals("call_Qw3rTy7uI9oP1aS2dF4gH6jK", messages.get(0).path("tool_call_id").asText());
+        assertEquals("/facebook/react", JSON.readTree(messages.get(0).path("content").asText())
+                .path("results").get(0).path("id").asText());
+        assertEquals("useState", JSON.readTree(messages.get(1).path("content").asText()).path("snippets").get(0).asText());
+        assertEquals("free", body(first).path("billing").get(1).path("mode").asText());
+        assertEquals(first.getHeaders().get("X-Request-Id"), body(first).path("billing").get(0).path("request_id").asText());
+
+        var again = call("execute/tool-calls.json", placeholders);
+        assertEquals(200, again.getStatusCode(), again.getBody());
+        assertTrue(body(again).path("billing").get(0).path("replayed").asBoolean());
+        assertEquals(messages, body(again).path("messages"));
+        h.wiremock.verify(1, getRequestedFor(urlPathEqualTo("/context7/v2/context")));
+
+        var anonymous = call("execute/tool-calls.json", Map.of());
         assertEquals(401, anonymous.getStatusCode());
     }
 

@@ -1,4 +1,4 @@
-package dev.tollgate.mcp;
+package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
@@ -17,26 +17,26 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The execution engine as MCP sees it: lists the real catalog (credits mode, free for free operations) with offset
+ * The execution engine as the protocol doors (MCP, A2A, tool calls) see it: lists the real catalog (credits mode, free for free operations) with offset
  * cursors, records every execution and answers with whatever the test scripted.
  */
-final class FakeToolExecutor implements ToolExecutor {
-    final List<ExecutionRequest> executed = new ArrayList<>();
-    final List<Integer> limits = new ArrayList<>();
+public final class FakeToolExecutor implements ToolExecutor {
+    public final List<ExecutionRequest> executed = new ArrayList<>();
+    public final List<Integer> limits = new ArrayList<>();
     private final List<ToolView> views;
-    Function<ExecutionRequest, ExecutionOutcome> answer = FakeToolExecutor::success;
+    public Function<ExecutionRequest, ExecutionOutcome> answer = FakeToolExecutor::success;
 
-    FakeToolExecutor(ProviderCatalog catalog) {
+    public FakeToolExecutor(ProviderCatalog catalog) {
         this.views = catalog.operations().stream().map(FakeToolExecutor::view).toList();
     }
 
-    static ToolView view(Operation op) {
+    public static ToolView view(Operation op) {
         String mode = op.isFree() ? "free" : "credits";
         return new ToolView(op.toolName(), op.tool(), op.id(), op.description(), op.inputSchema(),
                 op.pricing().describe(), mode, null);
     }
 
-    static ExecutionOutcome success(ExecutionRequest request) {
+    public static ExecutionOutcome success(ExecutionRequest request) {
         ObjectNode body = Json.object();
         body.putObject("result").put("echo", request.operation()).set("input", request.input());
         ObjectNode billing = body.putObject("billing");
@@ -48,7 +48,7 @@ final class FakeToolExecutor implements ToolExecutor {
         return new ExecutionOutcome(200, body, false);
     }
 
-    int toolCount() {
+    public int toolCount() {
         return views.size();
     }
 
