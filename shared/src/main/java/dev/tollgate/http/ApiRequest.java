@@ -69,7 +69,12 @@ public final class ApiRequest {
         if ((base64 ? (long) raw.length() * 3 / 4 : raw.length()) > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        String decoded = base64 ? new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8) : raw;
+        String decoded;
+        try {
+            decoded = base64 ? new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8) : raw;
+        } catch (IllegalArgumentException notBase64) {
+            throw new TollgateException(ErrorCode.INVALID_JSON, "Request body is not valid base64");
+        }
         if (decoded.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
@@ -132,10 +137,9 @@ public final class ApiRequest {
      */
     public JsonNode jsonBody() {
         header("content-type").ifPresent(type -> {
-            String lower = type.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("application/json") && !lower.contains("+json")) {
+            if (!MediaTypes.isUtf8Json(type)) {
                 throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                        "Send the request body as JSON with 'Content-Type: application/json'");
+                        "Send the request body as UTF-8 JSON with 'Content-Type: application/json'");
             }
         });
         if (parsedBody != null) {
@@ -147,6 +151,8 @@ public final class ApiRequest {
         JsonNode node;
         try {
             node = Json.read(body);
+        } catch (JsonLimits.Violation e) {
+            throw TollgateException.validation(e.pointer(), e.getMessage());
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();

@@ -7,6 +7,7 @@ import dev.tollgate.app.Acting;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.JsonLimits;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -56,7 +57,10 @@ public final class McpDispatcher {
     public McpReply handle(Acting acting, String versionHeader, String body, String requestId) {
         JsonNode root;
         try {
-            root = body == null || body.isBlank() ? null : McpJson.MAPPER.readTree(body);
+            root = body == null || body.isBlank() ? null : JsonLimits.readTree(McpJson.MAPPER, body);
+        } catch (JsonLimits.Violation e) {
+            return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage(),
+                    Map.of("code", ErrorCode.VALIDATION_FAILED.code(), "pointer", e.pointer(), "request_id", requestId)));
         } catch (JsonProcessingException e) {
             root = null;
         }

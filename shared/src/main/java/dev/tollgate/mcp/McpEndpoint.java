@@ -7,6 +7,7 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
 import dev.tollgate.http.Json;
+import dev.tollgate.http.MediaTypes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,10 +115,9 @@ public final class McpEndpoint {
     }
 
     private static void checkContentType(ApiRequest request) {
-        String type = request.header("content-type").map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
-        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+        if (!MediaTypes.isUtf8Json(request.header("content-type").orElse(null))) {
             throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Send JSON-RPC messages with 'Content-Type: application/json'");
+                    "Send JSON-RPC messages as UTF-8 with 'Content-Type: application/json'");
         }
     }
 

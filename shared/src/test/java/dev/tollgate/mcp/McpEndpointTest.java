@@ -134,6 +134,24 @@ class McpEndpointTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=utf-16", "application/json;charset=ISO-8859-1"})
+    void jsonInAnotherCharsetThanUtf8Is415(String type) {
+        assertRejected(mcp.post(headers("content-type", type), LIST), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void aNumberBombIsRefusedWhileParsingWithItsPointer() {
+        ApiResponse response = mcp.post(call(1, "tools/call",
+                "{\"name\":\"context7_resolve_library\",\"arguments\":{\"query\":\"react\",\"x\":1e999999999}}"));
+        assertEquals(400, response.status(), response.body());
+        JsonNode error = json(response).path("error");
+        assertEquals(-32600, error.path("code").asInt());
+        assertEquals("validation_failed", error.path("data").path("code").asText());
+        assertEquals("/params/arguments/x", error.path("data").path("pointer").asText());
+        assertTrue(mcp.executor.limits.isEmpty(), "nothing ran");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"GET", "DELETE"})
     void getAndDeleteAre405WithAllowPost(String method) {
         ApiResponse response = mcp.endpoint.methodNotAllowed(McpTestSupport.request(method, headers(), null));

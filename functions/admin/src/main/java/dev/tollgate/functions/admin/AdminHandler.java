@@ -136,7 +136,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             try {
                 micros = Credits.fromCredits(Bodies.requireDecimal(body, "credits"));
             } catch (IllegalArgumentException e) {
-                throw TollgateException.validation("/credits", "credits must have at most 6 decimal places");
+                throw TollgateException.validation("/credits", e.getMessage());
             }
             if (Math.abs(micros) > Credits.MAX_SINGLE_AMOUNT_MICROS) {
                 throw TollgateException.validation("/credits", "credits must be at most 10000000 per operation");
