@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,11 +12,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /** An API Gateway HTTP API (payload v2) request, decoded once, with typed accessors that fail with clear errors. */
 public final class ApiRequest {
     /** Largest request body accepted (SPEC §9.4). */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Longest query parameter (name or value) accepted: a list cursor is well under it. */
+    public static final int MAX_QUERY_VALUE_LENGTH = 1024;
+    static final int MAX_QUERY_PARAMETERS = 20;
+    private static final LongSupplier NO_DEADLINE = () -> Long.MAX_VALUE;
 
     private final String requestId;
     private final String method;
@@ -26,11 +32,13 @@ public final class ApiRequest {
     private final Map<String, String> query;
     private final String body;
     private final String iamCaller;
+    private final LongSupplier remainingMillis;
     private JsonNode parsedBody;
     private boolean peeked;
 
     private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
-                       Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller) {
+                       Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller,
+                       LongSupplier remainingMillis) {
         this.requestId = requestId;
         this.method = method;
         this.path = path;
@@ -40,9 +48,15 @@ public final class ApiRequest {
         this.query = query;
         this.body = body;
         this.iamCaller = iamCaller;
+        this.remainingMillis = remainingMillis;
     }
 
     public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId) {
+        return from(event, requestId, null);
+    }
+
+    /** @param remainingMillis time left before the function is stopped, or null when unknown (no deadline) */
+    public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId, LongSupplier remainingMillis) {
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         String method = http != null && http.getMethod() != null ? http.getMethod().toUpperCase(Locale.ROOT) : "GET";
         String path = event.getRawPath() != null ? event.getRawPath() : (http != null ? http.getPath() : "/");
@@ -55,10 +69,27 @@ public final class ApiRequest {
         String iam = authorizer == null || authorizer.getIam() == null ? null
                 : String.valueOf(authorizer.getIam().getUserArn() != null ? authorizer.getIam().getUserArn()
                         : authorizer.getIam().getCallerId());
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of()
+                : Map.copyOf(event.getQueryStringParameters());
+        checkQuery(query);
         return new ApiRequest(requestId, method, path, event.getRouteKey() == null ? "$default" : event.getRouteKey(), headers,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
-                event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
-                body, iam);
+                query, body, iam, remainingMillis == null ? NO_DEADLINE : remainingMillis);
+    }
+
+    /** No parameter of any route is longer than a cursor; a longer value is refused before anything reads it. */
+    private static void checkQuery(Map<String, String> query) {
+        if (query.size() > MAX_QUERY_PARAMETERS) {
+            throw new TollgateException(ErrorCode.VALIDATION_FAILED,
+                    "At most " + MAX_QUERY_PARAMETERS + " query parameters are accepted", Map.of("pointer", ""));
+        }
+        query.forEach((name, value) -> {
+            if (name.length() > MAX_QUERY_VALUE_LENGTH || value.length() > MAX_QUERY_VALUE_LENGTH) {
+                throw new TollgateException(ErrorCode.VALIDATION_FAILED,
+                        "Query parameters may be at most " + MAX_QUERY_VALUE_LENGTH + " characters",
+                        Map.of("pointer", name.length() > MAX_QUERY_VALUE_LENGTH ? "" : "/" + name));
+            }
+        });
     }
 
     private static String decodeBody(String raw, boolean base64) {
@@ -110,12 +141,23 @@ public final class ApiRequest {
         return headers;
     }
 
+    /**
+     * A path parameter: an object id ({@code acct_…}, {@code byok_…}) or a catalog id ({@code openai}). Anything
+     * that cannot be one (too long, {@code ..}, control or other characters outside {@code [A-Za-z0-9_-]}) names no
+     * object, so it is {@code 404} here, before any lookup (a 3,000-character id would otherwise exceed DynamoDB's
+     * key size and fail as a 500).
+     */
     public String pathParameter(String name) {
         String value = pathParameters.get(name);
-        if (value == null || value.isBlank()) {
+        if (value == null || !Ids.isIdShaped(value)) {
             throw TollgateException.notFound("Resource");
         }
         return value;
+    }
+
+    /** Milliseconds left before the function is stopped; {@link Long#MAX_VALUE} when there is no deadline. */
+    public long remainingMillis() {
+        return remainingMillis.getAsLong();
     }
 
     public Optional<String> query(String name) {

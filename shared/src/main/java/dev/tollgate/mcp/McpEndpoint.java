@@ -50,7 +50,7 @@ public final class McpEndpoint {
             checkAccept(request);
             checkContentType(request);
             McpReply reply = dispatcher.handle(acting, request.header(McpProtocol.VERSION_HEADER).orElse(null),
-                    request.body(), request.requestId());
+                    request.body(), request.requestId(), request::remainingMillis);
             if (reply.body() == null) {
                 return new ApiResponse(202, Map.of(), null);
             }
@@ -121,7 +121,8 @@ public final class McpEndpoint {
         }
     }
 
-    static ApiResponse rejection(TollgateException e, String requestId) {
+    /** A failure of the HTTP request as a JSON-RPC error; also the MCP function's {@code Router.ErrorRenderer}. */
+    public static ApiResponse rejection(TollgateException e, String requestId) {
         ObjectNode data = Json.object();
         data.put("code", e.code().code());
         data.put("message", e.getMessage());

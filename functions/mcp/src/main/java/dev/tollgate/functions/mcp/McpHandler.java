@@ -32,7 +32,8 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     public McpHandler(Services services, McpEndpoint mcp) {
         this.services = services;
-        this.router = new Router()
+        // Every failure, including one the Router catches, is answered as a JSON-RPC error object.
+        this.router = new Router(McpEndpoint::rejection)
                 .route("POST /mcp", mcp::post)
                 .route("GET /mcp", mcp::methodNotAllowed)
                 .route("DELETE /mcp", mcp::methodNotAllowed);
@@ -51,6 +52,6 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event);
+        return router.handle(event, context == null ? null : context::getRemainingTimeInMillis);
     }
 }
