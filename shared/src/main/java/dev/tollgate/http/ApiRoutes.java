@@ -20,6 +20,7 @@ public final class ApiRoutes {
             "POST /mcp",
             "GET /mcp",
             "DELETE /mcp",
+            "ANY /mcp",
             "POST /admin/v1/accounts",
             "GET /admin/v1/accounts/{id}",
             "PATCH /admin/v1/accounts/{id}",

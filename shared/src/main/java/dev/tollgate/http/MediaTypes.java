@@ -16,7 +16,7 @@ public final class MediaTypes {
         if (contentType == null) {
             return false;
         }
-        String[] parts = contentType.split(";");
+        String[] parts = contentType.split(";", -1);
         String type = parts[0].trim().toLowerCase(Locale.ROOT);
         if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
             return false;

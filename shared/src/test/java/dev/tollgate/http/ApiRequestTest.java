@@ -59,5 +59,9 @@ class ApiRequestTest {
                 request("{}", "application/json; charset=utf-16")::jsonBody).code());
         assertEquals(0, request("{}", "application/json; charset=\"UTF-8\"").jsonBody().size());
         assertEquals(0, request("{}", "application/merge-patch+json").jsonBody().size());
+        for (String garbage : new String[] {";;;", ";", "application/jsonx", "json"}) {
+            assertEquals(ErrorCode.UNSUPPORTED_MEDIA_TYPE, assertThrows(TollgateException.class,
+                    request("{}", garbage)::jsonBody).code(), garbage);
+        }
     }
 }

@@ -12,8 +12,8 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * MCP function: {@code POST /mcp} (Streamable HTTP, stateless, JSON responses); {@code GET}/{@code DELETE /mcp}
- * answer 405. Transport rules, JSON-RPC and tool calls live in {@code dev.tollgate.mcp}; tool calls run through the
+ * MCP function: {@code POST /mcp} (Streamable HTTP, stateless, JSON responses); {@code GET}, {@code DELETE} and
+ * every other method on {@code /mcp} answer 405 as a JSON-RPC error. Transport rules, JSON-RPC and tool calls live in {@code dev.tollgate.mcp}; tool calls run through the
  * same execution engine as {@code POST /api/v1/execute}.
  */
 public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
@@ -36,7 +36,8 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         this.router = new Router(McpEndpoint::rejection)
                 .route("POST /mcp", mcp::post)
                 .route("GET /mcp", mcp::methodNotAllowed)
-                .route("DELETE /mcp", mcp::methodNotAllowed);
+                .route("DELETE /mcp", mcp::methodNotAllowed)
+                .route("ANY /mcp", mcp::methodNotAllowed);
     }
 
     /** Before the SnapStart snapshot: warm the MCP path in memory (no AWS call). */
