@@ -21,11 +21,12 @@ import java.math.BigDecimal;
  * JSON pointer of the offending value.
  *
  * <ul>
- *   <li>nesting depth, number length and name length: Jackson's {@link StreamReadConstraints}, on every mapper built
- *       from {@link #factory()} (request bodies, MCP messages, provider responses, stored responses);</li>
- *   <li>number magnitude and precision (power of ten of the leading digit within ±{@value #MAX_EXPONENT}; every IEEE
- *       double fits) and well-formed Unicode (no unpaired surrogate, which no UTF-8 store or client can carry): checked
- *       by {@link #readTree} on what callers send.</li>
+ *   <li>number length, name length and (as a backstop, {@value #MAX_DOCUMENT_DEPTH}) nesting depth: Jackson's
+ *       {@link StreamReadConstraints}, on every mapper built from {@link #factory()} (request bodies, MCP messages,
+ *       provider responses, stored responses);</li>
+ *   <li>nesting depth ({@value #MAX_NESTING_DEPTH}), number magnitude (power of ten of the leading digit within
+ *       ±{@value #MAX_EXPONENT}; every IEEE double fits) and well-formed Unicode (no unpaired surrogate, which no UTF-8
+ *       store or client can carry): checked by {@link #readTree} on what callers send.</li>
  * </ul>
  */
 public final class JsonLimits {
@@ -36,8 +37,14 @@ public final class JsonLimits {
     /** Largest scale (either sign) {@link #text} writes out plainly. */
     static final int MAX_PLAIN_SCALE = 30;
 
+    /**
+     * Jackson's own depth limit, for every document including provider responses and stored responses: twice a
+     * caller's, so that a response which wraps a provider's result one level deeper still reads back.
+     */
+    static final int MAX_DOCUMENT_DEPTH = 2 * MAX_NESTING_DEPTH;
+
     private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNestingDepth(MAX_DOCUMENT_DEPTH)
             .maxNumberLength(MAX_NUMBER_LENGTH)
             .maxNameLength(MAX_NAME_LENGTH)
             .build();
@@ -97,7 +104,7 @@ public final class JsonLimits {
     private static String describe(StreamConstraintsException e) {
         String message = String.valueOf(e.getOriginalMessage());
         if (message.startsWith("Document nesting depth")) {
-            return "JSON is nested deeper than " + MAX_NESTING_DEPTH + " levels";
+            return "JSON is nested deeper than " + MAX_DOCUMENT_DEPTH + " levels";
         }
         if (message.startsWith("Number value length")) {
             return "a JSON number may have at most " + MAX_NUMBER_LENGTH + " characters";
@@ -145,7 +152,12 @@ public final class JsonLimits {
         @Override
         public JsonToken nextToken() throws IOException {
             JsonToken token = delegate.nextToken();
-            if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                if (delegate.getParsingContext().getNestingDepth() > MAX_NESTING_DEPTH) {
+                    throw new Violation(pointer(delegate), "JSON is nested deeper than " + MAX_NESTING_DEPTH + " levels",
+                            delegate.currentLocation());
+                }
+            } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
                 if (!withinRange(delegate.getDecimalValue())) {
                     throw new Violation(pointer(delegate), "a JSON number must lie between 1e-" + MAX_EXPONENT
                             + " and 1e" + MAX_EXPONENT + " in magnitude", delegate.currentLocation());

@@ -48,8 +48,8 @@ public record McpSettings(Set<String> allowedOrigins, boolean loopbackOriginsAll
             if (maxBatch < 1 || maxBatch > 1_000) {
                 throw new IllegalStateException("TOLLGATE_MCP_MAX_BATCH must be between 1 and 1000");
             }
-            if (maxPaidCalls < 1 || maxPaidCalls > maxBatch) {
-                throw new IllegalStateException("TOLLGATE_MCP_MAX_PAID_CALLS must be between 1 and TOLLGATE_MCP_MAX_BATCH");
+            if (maxPaidCalls < 1 || maxPaidCalls > 1_000) {
+                throw new IllegalStateException("TOLLGATE_MCP_MAX_PAID_CALLS must be between 1 and 1000");
             }
             if (callReserveMillis < 0) {
                 throw new IllegalStateException("TOLLGATE_MCP_CALL_RESERVE_MS must not be negative");

@@ -69,9 +69,16 @@ class JsonLimitsTest {
     }
 
     @Test
+    void documentsOtherThanACallersGetTheBackstopDepthSoAWrappedProviderResultReadsBack() throws Exception {
+        String providerDepth = "[".repeat(JsonLimits.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonLimits.MAX_NESTING_DEPTH + 1);
+        assertTrue(Json.MAPPER.readTree("{\"result\":" + providerDepth + "}").isObject());
+        assertThrows(JsonProcessingException.class, () -> Json.MAPPER.readTree("[".repeat(100_000)));
+    }
+
+    @Test
     void theMcpMapperAndEveryMapperFromTheFactoryHaveTheSameConstraints() {
         ObjectMapper mapper = new ObjectMapper(JsonLimits.factory());
-        assertEquals(JsonLimits.MAX_NESTING_DEPTH, mapper.getFactory().streamReadConstraints().getMaxNestingDepth());
+        assertEquals(JsonLimits.MAX_DOCUMENT_DEPTH, mapper.getFactory().streamReadConstraints().getMaxNestingDepth());
         assertEquals(JsonLimits.MAX_NUMBER_LENGTH, Json.MAPPER.getFactory().streamReadConstraints().getMaxNumberLength());
         assertThrows(JsonLimits.Violation.class, () -> JsonLimits.readTree(mapper, "{\"a\":1e5000}"));
     }

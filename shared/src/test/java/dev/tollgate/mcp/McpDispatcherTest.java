@@ -289,7 +289,8 @@ class McpDispatcherTest {
                 "TOLLGATE_MCP_MAX_BATCH", "5", "TOLLGATE_MCP_MAX_PAID_CALLS", "2", "TOLLGATE_MCP_CALL_RESERVE_MS", "250")))
                 .limits();
         assertEquals(new McpSettings.Limits(5, 2, 250), set);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new McpSettings.Limits(5, 6, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new McpSettings.Limits(0, 6, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new McpSettings.Limits(5, 0, 0));
     }
 
     // ---- tools/list ------------------------------------------------------------------------------------------
