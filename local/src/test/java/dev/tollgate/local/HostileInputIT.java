@@ -207,24 +207,25 @@ class HostileInputIT {
         assertEquals(403, foreign.status());
         assertEquals("origin_not_allowed", foreign.json().path("error").path("data").path("code").asText());
 
-        StringBuilder batch = new StringBuilder("[");
-        for (int i = 0; i < 51; i++) {
-            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i).append(",\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"context7_resolve_library\",\"arguments\":{\"query\":\"react\"}}}");
-        }
-        Reply tooMany = send("POST", "/mcp", tokenA, batch.append(']').toString(), mcp);
+        Reply tooMany = send("POST", "/mcp", tokenA, toolCalls(51, "context7_resolve_library", "{\"query\":\"react\"}"), mcp);
         assertEquals(400, tooMany.status(), tooMany.body());
         assertEquals("batch_too_large", tooMany.json().path("error").path("data").path("code").asText());
 
-        StringBuilder paid = new StringBuilder("[");
-        for (int i = 0; i < 17; i++) {
-            paid.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i).append(",\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"q\"}}}");
-        }
-        Reply answers = send("POST", "/mcp", tokenA, paid.append(']').toString(), mcp);
+        Reply answers = send("POST", "/mcp", tokenA, toolCalls(17, "tavily_search", "{\"query\":\"q\"}"), mcp);
         assertEquals(200, answers.status(), answers.body());
         JsonNode last = answers.json().get(16);
         assertEquals("paid_call_limit_exceeded", last.path("error").path("data").path("code").asText(), answers.body());
+    }
+
+    /** A JSON-RPC batch of {@code n} calls of one tool. */
+    private static String toolCalls(int n, String tool, String arguments) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"").append(tool).append("\",\"arguments\":")
+                    .append(arguments).append("}}");
+        }
+        return batch.append(']').toString();
     }
 
     // ---- the corpus ------------------------------------------------------------------------------------------
