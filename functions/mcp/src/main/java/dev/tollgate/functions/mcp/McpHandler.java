@@ -13,8 +13,8 @@ import org.crac.Resource;
 
 /**
  * MCP function: {@code POST /mcp} (Streamable HTTP, stateless, JSON responses); {@code GET}, {@code DELETE} and
- * every other method on {@code /mcp} answer 405 as a JSON-RPC error. Transport rules, JSON-RPC and tool calls live in {@code dev.tollgate.mcp}; tool calls run through the
- * same execution engine as {@code POST /api/v1/execute}.
+ * every other method on {@code /mcp} answer 405 as a JSON-RPC error. Transport rules, JSON-RPC and tool calls live in
+ * {@code dev.tollgate.mcp}; tool calls run through the same execution engine as {@code POST /api/v1/execute}.
  */
 public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final Router router;
