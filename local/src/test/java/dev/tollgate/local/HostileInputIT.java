@@ -59,8 +59,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * tiny numbers, NUL, lone surrogates, RTL, invalid UTF-8, too large), content types and charsets, query strings,
  * headers, and every method a path does not serve.
  *
- * <p>For every response: never a 5xx; an error is Tollgate's envelope ({@code {"error": {"code", "message",
- * "request_id"}}}, or a JSON-RPC error object on {@code /mcp}); no body names a Java class or holds a stack frame.
+ * <p>For every response: never a 5xx; an error is its door's envelope ({@link Envelope}: {@code {"error": {"code",
+ * "message", "request_id"}}}, or a JSON-RPC error object on {@code /mcp}); no body names a Java class or holds a stack
+ * frame.
  * Afterwards the runner still serves a fresh account. The count and figures are printed and written to
  * {@code local/target/hostile-input-corpus.json} (docs/RELIABILITY.md quotes the last run).
  */
@@ -350,15 +351,39 @@ class HostileInputIT {
         if (reply.status() < 400) {
             return null;
         }
-        if (probe.path().startsWith("/mcp") && probe.routeIsMcp()) {
-            JsonNode error = json.path("error");
-            return "2.0".equals(json.path("jsonrpc").asText()) && error.path("code").isInt() && error.path("message").isTextual()
-                    ? null : "not a JSON-RPC error object";
+        return probe.envelope().holds(json) ? null : "not the " + probe.envelope() + " error envelope";
+    }
+
+    /**
+     * The error shape of each door. A route is checked against its door's shape; paths no route serves get the
+     * REST envelope of the {@code $default} route. A door with a shape of its own (JSON-RPC for A2A, OpenAI's error
+     * object for {@code /v1/*}) adds a constant here and a line to {@link #of}.
+     */
+    enum Envelope {
+        /** {@code {"error": {"code", "message", "request_id", ...}}}. */
+        REST {
+            @Override
+            boolean holds(JsonNode json) {
+                JsonNode error = json.path("error");
+                return error.path("code").isTextual() && !error.path("code").asText().isEmpty()
+                        && error.path("message").isTextual() && error.path("request_id").asText().startsWith("req_");
+            }
+        },
+        /** A JSON-RPC 2.0 error object: {@code {"jsonrpc": "2.0", "id", "error": {"code": int, "message"}}}. */
+        JSON_RPC {
+            @Override
+            boolean holds(JsonNode json) {
+                JsonNode error = json.path("error");
+                return "2.0".equals(json.path("jsonrpc").asText()) && error.path("code").isInt()
+                        && error.path("message").isTextual();
+            }
+        };
+
+        abstract boolean holds(JsonNode json);
+
+        static Envelope of(RouteSpec route) {
+            return route.path().equals("/mcp") ? JSON_RPC : REST;
         }
-        JsonNode error = json.path("error");
-        boolean envelope = error.path("code").isTextual() && !error.path("code").asText().isEmpty()
-                && error.path("message").isTextual() && error.path("request_id").asText().startsWith("req_");
-        return envelope ? null : "not the error envelope";
     }
 
     // ---- generating probes -----------------------------------------------------------------------------------
@@ -381,6 +406,7 @@ class HostileInputIT {
     private static List<Probe> probesFor(RouteSpec route, List<String> seeds) {
         List<Probe> probes = new ArrayList<>();
         boolean mcp = route.path().equals("/mcp");
+        Envelope envelope = Envelope.of(route);
         boolean admin = route.iamAuth();
         String path = fill(route, OWN);
         Map<String, String> baseHeaders = mcp ? mcpHeaders("2025-03-26") : Map.of("Content-Type", "application/json");
@@ -392,10 +418,10 @@ class HostileInputIT {
         if (!admin) {
             for (String bad : List.of("", "tg_test_" + "x".repeat(5_000), revokedToken, tokenB, agentTokenB,
                     "tg_live_" + tokenA.substring(8), tollgate.adminToken())) {
-                probes.add(new Probe("auth", route.method(), path, with(baseHeaders, "Authorization", "Bearer " + bad), seed, mcp));
+                probes.add(new Probe("auth", route.method(), path, with(baseHeaders, "Authorization", "Bearer " + bad), seed, envelope));
             }
-            probes.add(new Probe("auth basic", route.method(), path, with(baseHeaders, "Authorization", "Basic dXNlcjpwYXNz"), seed, mcp));
-            probes.add(new Probe("auth none", route.method(), path, baseHeaders, seed, mcp));
+            probes.add(new Probe("auth basic", route.method(), path, with(baseHeaders, "Authorization", "Basic dXNlcjpwYXNz"), seed, envelope));
+            probes.add(new Probe("auth none", route.method(), path, baseHeaders, seed, envelope));
         }
         Map<String, String> authed = withAuth(baseHeaders, token);
 
@@ -404,11 +430,11 @@ class HostileInputIT {
             for (String value : List.of("..", "%2e%2e", "%2E%2E%2F%2E%2E", "%2F", "a%00b", "%E2%80%AEevil", "%ED%A0%80",
                     "%F0%9F%92%A9", "a".repeat(3_000), prefixOf(route, parameter) + "Z".repeat(3_000),
                     prefixOf(route, parameter) + "0000000000AAAAAAAAAAAAAA", "'%3B--")) {
-                probes.add(new Probe("path " + parameter, route.method(), replace(route, parameter, value), authed, seed, mcp));
+                probes.add(new Probe("path " + parameter, route.method(), replace(route, parameter, value), authed, seed, envelope));
             }
             String foreign = FOREIGN.get(key(route, parameter));
             if (foreign != null && !admin) {
-                probes.add(new Probe("foreign " + parameter, route.method(), replace(route, parameter, foreign), authed, seed, mcp));
+                probes.add(new Probe("foreign " + parameter, route.method(), replace(route, parameter, foreign), authed, seed, envelope));
             }
         }
 
@@ -417,25 +443,25 @@ class HostileInputIT {
         bodies.add("{\"pad\":\"" + "a".repeat(1_100_000) + "\"}");
         boolean takesBody = !route.method().equals("GET") && !route.method().equals("DELETE");
         for (String body : takesBody ? bodies : List.of("{", "[".repeat(100_000), "{\"x\":1e999999999}")) {
-            probes.add(new Probe("body", route.method(), path, authed, body, mcp));
+            probes.add(new Probe("body", route.method(), path, authed, body, envelope));
         }
         if (takesBody) {
             for (String seedBody : seeds) {
                 for (String mutated : mutations(seedBody)) {
-                    probes.add(new Probe("field", route.method(), path, authed, mutated, mcp));
+                    probes.add(new Probe("field", route.method(), path, authed, mutated, envelope));
                 }
             }
             probes.add(new Probe("invalid UTF-8", route.method(), path, authed,
-                    new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, (byte) 0xc0, (byte) 0xaf, '"', '}'}, mcp));
+                    new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, (byte) 0xfe, (byte) 0xc0, (byte) 0xaf, '"', '}'}, envelope));
             probes.add(new Probe("UTF-16 body", route.method(), path,
-                    with(authed, "Content-Type", "application/json; charset=utf-16"), seed.getBytes(StandardCharsets.UTF_16), mcp));
+                    with(authed, "Content-Type", "application/json; charset=utf-16"), seed.getBytes(StandardCharsets.UTF_16), envelope));
             for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
                     "application/xml", "application/json; charset=latin1", "application/jsonx", ";;;", "application/octet-stream")) {
-                probes.add(new Probe("content type", route.method(), path, with(authed, "Content-Type", type), seed, mcp));
+                probes.add(new Probe("content type", route.method(), path, with(authed, "Content-Type", type), seed, envelope));
             }
             Map<String, String> untyped = new LinkedHashMap<>(authed);
             untyped.remove("Content-Type");
-            probes.add(new Probe("no content type", route.method(), path, untyped, seed, mcp));
+            probes.add(new Probe("no content type", route.method(), path, untyped, seed, envelope));
         }
 
         // Query strings.
@@ -445,7 +471,7 @@ class HostileInputIT {
                         "from=2026-01-01&to=2025-01-01", "group_by=%E2%80%AE&format=%00", manyParameters(), "%00=%00")
                 : List.of("verify=maybe", "force=yes", manyParameters(), "x=" + "y".repeat(2_000));
         for (String query : queries) {
-            probes.add(new Probe("query", route.method(), path + "?" + query, authed, takesBody ? "{}" : null, mcp));
+            probes.add(new Probe("query", route.method(), path + "?" + query, authed, takesBody ? "{}" : null, envelope));
         }
 
         // Headers. Only the idempotency key needs the route's real body to be looked at; the others are read first.
@@ -459,28 +485,28 @@ class HostileInputIT {
         }
         for (Map.Entry<String, String> header : headers) {
             probes.add(new Probe("header " + header.getKey(), route.method(), path, with(authed, header.getKey(), header.getValue()),
-                    takesBody ? "{}" : null, mcp));
+                    takesBody ? "{}" : null, envelope));
         }
         if (route.method().equals("POST")) {
             for (String key : List.of("k".repeat(300), "ключ", " ")) {
-                probes.add(new Probe("header Idempotency-Key", route.method(), path, with(authed, "Idempotency-Key", key), seed, mcp));
+                probes.add(new Probe("header Idempotency-Key", route.method(), path, with(authed, "Idempotency-Key", key), seed, envelope));
             }
         }
 
         // Methods this path does not serve (and HEAD, OPTIONS, and one no one serves).
         for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "PROPFIND")) {
             if (!method.equals(route.method())) {
-                probes.add(new Probe("method", method, path, authed, method.equals("GET") || method.equals("HEAD") ? null : "{}", mcp));
+                probes.add(new Probe("method", method, path, authed, method.equals("GET") || method.equals("HEAD") ? null : "{}", envelope));
             }
         }
         if (mcp) {
-            probes.addAll(mcpProbes(authed));
+            probes.addAll(mcpProbes(authed, envelope));
         }
         return probes;
     }
 
     /** JSON-RPC that is JSON but not what a client should send. */
-    private static List<Probe> mcpProbes(Map<String, String> headers) {
+    private static List<Probe> mcpProbes(Map<String, String> headers, Envelope envelope) {
         List<String> bodies = new ArrayList<>(List.of(
                 "{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}",
                 "{\"jsonrpc\":\"2.0\",\"id\":1e999999999,\"method\":\"ping\"}",
@@ -507,7 +533,7 @@ class HostileInputIT {
         List<Probe> probes = new ArrayList<>();
         for (String body : bodies) {
             for (String version : List.of("2025-03-26", "2025-11-25")) {
-                probes.add(new Probe("mcp", "POST", "/mcp", with(headers, "MCP-Protocol-Version", version), body, true));
+                probes.add(new Probe("mcp", "POST", "/mcp", with(headers, "MCP-Protocol-Version", version), body, envelope));
             }
         }
         return probes;
@@ -519,19 +545,19 @@ class HostileInputIT {
         Map<String, String> headers = withAuth(Map.of("Content-Type", "application/json"), tokenA);
         template.functions().stream().flatMap(f -> f.routes().stream()).filter(r -> !r.isDefault()).forEach(route -> {
             String path = fill(route, OWN);
-            probes.add(new Probe("trailing slash", route.method(), path + "/", headers, (String) null, false));
+            probes.add(new Probe("trailing slash", route.method(), path + "/", headers, (String) null, Envelope.REST));
             // Inside the path: a request target starting with "//" never reaches an HTTP API's routes (nor the emulator's).
             if (path.indexOf('/', 1) > 0) {
                 probes.add(new Probe("double slash", route.method(), path.replaceFirst("(/[^/]+)/", "$1//"), headers,
-                        (String) null, false));
+                        (String) null, Envelope.REST));
             }
-            probes.add(new Probe("upper case", route.method(), path.toUpperCase(), headers, (String) null, false));
+            probes.add(new Probe("upper case", route.method(), path.toUpperCase(), headers, (String) null, Envelope.REST));
         });
         for (String path : List.of("/", "/api", "/api/v1", "/api/v1/", "/api/v1/../../etc/passwd", "/api/v1/%2e%2e/%2e%2e/etc",
                 "/api/v1/byok/..%2F..%2Fadmin", "/%00", "/api/v1/key%00", "/api/v1/" + "x".repeat(3_000), "/admin/v1/accounts/",
                 "/admin/v1", "/mcp/", "/mcp/x", "/console/../api/v1/key", "/api/v1/key;jsessionid=1", "/api/v1/key%20")) {
-            probes.add(new Probe("unrouted", "GET", path, headers, (String) null, false));
-            probes.add(new Probe("unrouted", "POST", path, headers, "{}", false));
+            probes.add(new Probe("unrouted", "GET", path, headers, (String) null, Envelope.REST));
+            probes.add(new Probe("unrouted", "POST", path, headers, "{}", Envelope.REST));
         }
         return probes;
     }
@@ -677,10 +703,10 @@ class HostileInputIT {
         }
     }
 
-    /** One hostile request; {@code routeIsMcp} says which envelope its errors must have. */
-    record Probe(String label, String method, String path, Map<String, String> headers, byte[] body, boolean routeIsMcp) {
-        Probe(String label, String method, String path, Map<String, String> headers, String body, boolean routeIsMcp) {
-            this(label, method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8), routeIsMcp);
+    /** One hostile request, and the envelope its errors must have. */
+    record Probe(String label, String method, String path, Map<String, String> headers, byte[] body, Envelope envelope) {
+        Probe(String label, String method, String path, Map<String, String> headers, String body, Envelope envelope) {
+            this(label, method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8), envelope);
         }
 
         Reply send() {
