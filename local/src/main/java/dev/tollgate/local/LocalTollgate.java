@@ -180,8 +180,8 @@ public final class LocalTollgate implements AutoCloseable {
 
     /**
      * The functions' environment as template.yaml sets it, with local table names, DynamoDB Local's endpoint, the
-     * local admin token mode, test-mode API keys and private upstreams allowed (a laptop's own Ollama), then
-     * whatever the caller overrides.
+     * local admin token mode, test-mode API keys, private upstreams allowed (a laptop's own Ollama) and loopback
+     * browser origins on /mcp, then whatever the caller overrides.
      */
     static Map<String, String> configuration(SamTemplate template, Map<String, String> tableNames, URI dynamoEndpoint,
                                              Map<String, String> overrides, Path repoRoot) {
@@ -201,6 +201,8 @@ public final class LocalTollgate implements AutoCloseable {
         env.put("TOLLGATE_KMS_MODE", kmsEndpoint ? "aws" : "local");
         env.put("TOLLGATE_KEYRING_DIR", repoRoot.resolve(".tollgate").toString());
         env.put("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true");
+        // A browser MCP client on another local port (MCP Inspector) may call /mcp; deployed, only the allow-list.
+        env.put("TOLLGATE_MCP_ALLOW_LOOPBACK_ORIGINS", "true");
         env.remove("TOLLGATE_KMS_KEY_ID");
         env.remove("JAVA_TOOL_OPTIONS");
         env.putAll(overrides);

@@ -36,6 +36,14 @@ class TemplateRoutesTest {
         }
     }
 
+    /** Loopback browser origins on /mcp are a local convenience; deployed, the allow-list is all there is. */
+    @Test
+    void theDeployedTemplateNeverAllowsLoopbackOrigins() {
+        String variable = "TOLLGATE_MCP_ALLOW_LOOPBACK_ORIGINS";
+        assertTrue(!template.globalEnvironment().containsKey(variable), variable + " in Globals");
+        template.functions().forEach(f -> assertTrue(!f.environment().containsKey(variable), variable + " in " + f.logicalId()));
+    }
+
     @Test
     void onlyTheAdminRoutesUseTheIamAuthorizerAndExactlyOneFunctionOwnsTheDefaultRoute() {
         List<RouteSpec> routes = template.functions().stream().flatMap(f -> f.routes().stream()).toList();

@@ -374,7 +374,7 @@ public final class Services {
         KeyInfoService accountInfo = keyInfo();
         McpTools tools = new McpTools(executor, accountInfo::describe, catalog(), settings.pageSize());
         CustomerGate gate = customerGate();
-        return new McpEndpoint(settings, gate::enter, new McpDispatcher(tools, settings.serverVersion()));
+        return new McpEndpoint(settings, gate::enter, new McpDispatcher(tools, settings.serverVersion(), settings.limits()));
     }
 
     /** Thread-safe memoization without holding a lock after the first build. */

@@ -29,6 +29,8 @@ public final class AccountActivity {
     static final Duration DEFAULT_RANGE = Duration.ofDays(30);
     /** Usage records aggregated per request at most; beyond, the answer says {@code truncated}. */
     static final long MAX_RECORDS = 100_000;
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final CreditLedger ledger;
     private final UsageStore usage;
@@ -104,19 +106,30 @@ public final class AccountActivity {
         return out;
     }
 
-    /** An ISO instant, or a date meaning its start ({@code from}) or the start of the next day ({@code to}). */
+    /**
+     * An ISO instant, or a date meaning its start ({@code from}) or the start of the next day ({@code to}), between
+     * {@link #EARLIEST} and {@link #LATEST}: ISO also spells years up to ±1,000,000,000, which no record has and whose
+     * microseconds do not fit the time-ordered ids the range is looked up by.
+     */
     static Instant parseTime(String value, String name, boolean endOfDay) {
+        Instant time;
         try {
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+                time = (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                time = Instant.parse(value);
             }
-            return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new TollgateException(ErrorCode.VALIDATION_FAILED, "'" + name
                     + "' must be a date (2026-04-16) or an instant (2026-04-16T12:00:00Z)",
                     Map.of("pointer", "/" + name, "parameter", name));
         }
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw new TollgateException(ErrorCode.VALIDATION_FAILED, "'" + name + "' must lie between "
+                    + EARLIEST + " and " + LATEST, Map.of("pointer", "/" + name, "parameter", name));
+        }
+        return time;
     }
 
     /** Sums of one group. Percentiles by nearest rank over the group's latencies. */

@@ -11,6 +11,8 @@ public final class Credits {
     public static final long MICROS_PER_CREDIT = 1_000_000L;
     /** Largest amount accepted in one operator top-up or adjustment: 10 million credits (US$100,000). */
     public static final long MAX_SINGLE_AMOUNT_MICROS = 10_000_000L * MICROS_PER_CREDIT;
+    /** Integer digits of the largest amount a {@code long} of micro-credits holds (9.2e12 credits). */
+    private static final int MAX_CREDIT_DIGITS = 13;
 
     private Credits() {
     }
@@ -26,10 +28,19 @@ public final class Credits {
      * than rounded, so that what an operator types is what is booked.
      */
     public static long fromCredits(BigDecimal credits) {
+        BigDecimal exact = credits.stripTrailingZeros();
+        // Both checked before any arithmetic: rescaling 1e12000000 (or 1e-12000000) would build a number of twelve
+        // million digits first and fail only afterwards.
+        if (exact.scale() > 6) {
+            throw new IllegalArgumentException("credits must have at most 6 decimal places");
+        }
+        if ((long) exact.precision() - exact.scale() > MAX_CREDIT_DIGITS) {
+            throw new IllegalArgumentException("credits are out of range");
+        }
         try {
-            return credits.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+            return exact.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("credits must have at most 6 decimal places and fit in range");
+            throw new IllegalArgumentException("credits are out of range");
         }
     }
 

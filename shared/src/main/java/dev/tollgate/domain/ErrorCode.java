@@ -17,6 +17,7 @@ public enum ErrorCode {
     UPSTREAM_ADDRESS_FORBIDDEN(400, "upstream_address_forbidden"),
     INVALID_CURSOR(400, "invalid_cursor"),
     UNSUPPORTED_PROTOCOL_VERSION(400, "unsupported_protocol_version"),
+    BATCH_TOO_LARGE(400, "batch_too_large"),
     UNAUTHORIZED(401, "unauthorized"),
     INSUFFICIENT_CREDITS(402, "insufficient_credits"),
     FORBIDDEN(403, "forbidden"),
@@ -36,6 +37,7 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused"),
     BYOK_KEY_REJECTED(424, "byok_key_rejected"),
     UPSTREAM_RATE_LIMITED(429, "upstream_rate_limited"),
+    PAID_CALL_LIMIT_EXCEEDED(429, "paid_call_limit_exceeded"),
     CLIENT_CLOSED_REQUEST(499, "client_closed_request"),
     INTERNAL_ERROR(500, "internal_error"),
     UPSTREAM_ERROR(502, "upstream_error"),
@@ -44,6 +46,7 @@ public enum ErrorCode {
     UPSTREAM_RESPONSE_TOO_LARGE(502, "upstream_response_too_large"),
     PROVIDER_UNAVAILABLE(503, "provider_unavailable"),
     TOOL_CALL_NOT_RUN(503, "tool_call_not_run"),
+    TIME_BUDGET_EXHAUSTED(503, "time_budget_exhausted"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout");
 
     private final int status;

@@ -9,6 +9,8 @@ import java.time.Instant;
  * by 83 random bits.
  */
 public final class Ids {
+    /** Longest id accepted anywhere; ours are far shorter (prefix + 25 characters). */
+    public static final int MAX_LENGTH = 64;
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final java.util.concurrent.atomic.AtomicLong LAST_MICROS = new java.util.concurrent.atomic.AtomicLong();
@@ -53,9 +55,26 @@ public final class Ids {
         sb.append(digits);
     }
 
+    /**
+     * True when {@code value} could name something: 1 to {@value #MAX_LENGTH} of {@code [A-Za-z0-9_-]}, which covers
+     * every id of ours ({@code prefix_} + base62) and every catalog id ({@code openai}, {@code context7}).
+     */
+    public static boolean isIdShaped(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c == '_' || c == '-' || ALPHABET.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when {@code id} has the prefix and only base62 characters after it. */
     public static boolean looksLike(String id, String prefix) {
-        if (id == null || !id.startsWith(prefix + "_") || id.length() > 64) {
+        if (id == null || !id.startsWith(prefix + "_") || id.length() > MAX_LENGTH) {
             return false;
         }
         for (int i = prefix.length() + 1; i < id.length(); i++) {

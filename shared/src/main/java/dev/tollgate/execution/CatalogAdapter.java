@@ -14,6 +14,7 @@ import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ResponseFormat;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.JsonLimits;
 import dev.tollgate.vault.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,7 +37,8 @@ import java.util.Map;
  * {@code application/x-www-form-urlencoded} with nested values in bracket notation ({@code line_items[0][price]=…},
  * {@code metadata[k]=v}), where an array of scalars at the top level repeats its key ({@code MediaUrl=a&MediaUrl=b},
  * Twilio's convention) and deeper arrays are indexed; {@code none} (GET) sends every remaining field as a query
- * parameter with the same rules. {@code null} values are left out, booleans are {@code true}/{@code false}.
+ * parameter with the same rules. {@code null} values are left out, booleans are {@code true}/{@code false}, numbers
+ * plain ({@code 1000}) unless their exponent is extreme ({@link JsonLimits#text}).
  */
 public final class CatalogAdapter {
     private static final ObjectMapper PLAIN = new ObjectMapper();
@@ -222,7 +224,7 @@ public final class CatalogAdapter {
                 i++;
             }
         } else if (value.isNumber()) {
-            out.add(new AbstractMap.SimpleImmutableEntry<>(name, value.decimalValue().toPlainString()));
+            out.add(new AbstractMap.SimpleImmutableEntry<>(name, JsonLimits.text(value.decimalValue())));
         } else {
             out.add(new AbstractMap.SimpleImmutableEntry<>(name, value.asText()));
         }

@@ -1,6 +1,7 @@
 package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.http.JsonLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +12,9 @@ import java.util.List;
 /**
  * The idempotency fingerprint of a request body: SHA-256 of its canonical JSON (object members sorted by name at
  * every level, no insignificant whitespace, numbers as parsed), so that key order and formatting do not matter but
- * any change of a value does.
+ * any change of a value does. Numbers are written plainly ({@code 1.5}, {@code 100}) and, past
+ * {@link JsonLimits#text}'s bound, in scientific notation: plain text never contains {@code E}, so the two cannot
+ * collide, and no number can make the canonical text huge.
  */
 public final class Fingerprints {
     private Fingerprints() {
@@ -57,7 +60,7 @@ public final class Fingerprints {
         } else if (node.isTextual()) {
             string(node.textValue(), out);
         } else if (node.isNumber()) {
-            out.append(node.decimalValue().stripTrailingZeros().toPlainString());
+            out.append(JsonLimits.text(node.decimalValue().stripTrailingZeros()));
         } else {
             out.append(node.asText());
         }

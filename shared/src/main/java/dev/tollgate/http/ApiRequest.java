@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /** An API Gateway HTTP API (payload v2) request, decoded once, with typed accessors that fail with clear errors. */
@@ -20,6 +22,10 @@ public final class ApiRequest {
     /** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing that could bend a URL. */
     private static final Pattern PLAIN_HOST =
             Pattern.compile("^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}])(?::[0-9]{1,5})?$");
+    /** Longest query parameter (name or value) accepted: a list cursor is well under it. */
+    public static final int MAX_QUERY_VALUE_LENGTH = 1024;
+    static final int MAX_QUERY_PARAMETERS = 20;
+    private static final LongSupplier NO_DEADLINE = () -> Long.MAX_VALUE;
 
     private final String requestId;
     private final String method;
@@ -32,12 +38,13 @@ public final class ApiRequest {
     private final String iamCaller;
     private final String stage;
     private final String domainName;
+    private final LongSupplier remainingMillis;
     private JsonNode parsedBody;
     private boolean peeked;
 
     private ApiRequest(String requestId, String method, String path, String routeKey, Map<String, String> headers,
                        Map<String, String> pathParameters, Map<String, String> query, String body, String iamCaller,
-                       String stage, String domainName) {
+                       String stage, String domainName, LongSupplier remainingMillis) {
         this.requestId = requestId;
         this.method = method;
         this.path = path;
@@ -49,9 +56,15 @@ public final class ApiRequest {
         this.iamCaller = iamCaller;
         this.stage = stage;
         this.domainName = domainName;
+        this.remainingMillis = remainingMillis;
     }
 
     public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId) {
+        return from(event, requestId, null);
+    }
+
+    /** @param remainingMillis time left before the function is stopped, or null when unknown (no deadline) */
+    public static ApiRequest from(APIGatewayV2HTTPEvent event, String requestId, LongSupplier remainingMillis) {
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         String method = http != null && http.getMethod() != null ? http.getMethod().toUpperCase(Locale.ROOT) : "GET";
         String path = event.getRawPath() != null ? event.getRawPath() : (http != null ? http.getPath() : "/");
@@ -64,11 +77,29 @@ public final class ApiRequest {
         String iam = authorizer == null || authorizer.getIam() == null ? null
                 : String.valueOf(authorizer.getIam().getUserArn() != null ? authorizer.getIam().getUserArn()
                         : authorizer.getIam().getCallerId());
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of()
+                : Map.copyOf(event.getQueryStringParameters());
+        checkQuery(query);
         return new ApiRequest(requestId, method, path, event.getRouteKey() == null ? "$default" : event.getRouteKey(), headers,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
-                event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
-                body, iam, event.getRequestContext() == null ? null : event.getRequestContext().getStage(),
-                event.getRequestContext() == null ? null : event.getRequestContext().getDomainName());
+                query, body, iam, event.getRequestContext() == null ? null : event.getRequestContext().getStage(),
+                event.getRequestContext() == null ? null : event.getRequestContext().getDomainName(),
+                remainingMillis == null ? NO_DEADLINE : remainingMillis);
+    }
+
+    /** No parameter of any route is longer than a cursor; a longer value is refused before anything reads it. */
+    private static void checkQuery(Map<String, String> query) {
+        if (query.size() > MAX_QUERY_PARAMETERS) {
+            throw new TollgateException(ErrorCode.VALIDATION_FAILED,
+                    "At most " + MAX_QUERY_PARAMETERS + " query parameters are accepted", Map.of("pointer", ""));
+        }
+        query.forEach((name, value) -> {
+            if (name.length() > MAX_QUERY_VALUE_LENGTH || value.length() > MAX_QUERY_VALUE_LENGTH) {
+                throw new TollgateException(ErrorCode.VALIDATION_FAILED,
+                        "Query parameters may be at most " + MAX_QUERY_VALUE_LENGTH + " characters",
+                        Map.of("pointer", name.length() > MAX_QUERY_VALUE_LENGTH ? "" : "/" + name));
+            }
+        });
     }
 
     private static String decodeBody(String raw, boolean base64) {
@@ -79,7 +110,12 @@ public final class ApiRequest {
         if ((base64 ? (long) raw.length() * 3 / 4 : raw.length()) > MAX_BODY_BYTES) {
             throw tooLarge();
         }
-        String decoded = base64 ? new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8) : raw;
+        String decoded;
+        try {
+            decoded = base64 ? new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8) : raw;
+        } catch (IllegalArgumentException notBase64) {
+            throw new TollgateException(ErrorCode.INVALID_JSON, "Request body is not valid base64");
+        }
         if (decoded.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
@@ -115,12 +151,23 @@ public final class ApiRequest {
         return headers;
     }
 
+    /**
+     * A path parameter: an object id ({@code acct_…}, {@code byok_…}) or a catalog id ({@code openai}). Anything
+     * that cannot be one (too long, {@code ..}, control or other characters outside {@code [A-Za-z0-9_-]}) names no
+     * object, so it is {@code 404} here, before any lookup (a 3,000-character id would otherwise exceed DynamoDB's
+     * key size and fail as a 500).
+     */
     public String pathParameter(String name) {
         String value = pathParameters.get(name);
-        if (value == null || value.isBlank()) {
+        if (value == null || !Ids.isIdShaped(value)) {
             throw TollgateException.notFound("Resource");
         }
         return value;
+    }
+
+    /** Milliseconds left before the function is stopped; {@link Long#MAX_VALUE} when there is no deadline. */
+    public long remainingMillis() {
+        return remainingMillis.getAsLong();
     }
 
     public Optional<String> query(String name) {
@@ -170,6 +217,8 @@ public final class ApiRequest {
         JsonNode node;
         try {
             node = Json.read(body);
+        } catch (JsonLimits.Violation e) {
+            throw TollgateException.validation(e.pointer(), e.getMessage());
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
@@ -185,10 +234,9 @@ public final class ApiRequest {
     /** A body sent with a {@code Content-Type} must be sent as JSON ({@code 415 unsupported_media_type}). */
     public void requireJsonIfTyped() {
         header("content-type").ifPresent(type -> {
-            String lower = type.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("application/json") && !lower.contains("+json")) {
+            if (!MediaTypes.isUtf8Json(type)) {
                 throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                        "Send the request body as JSON with 'Content-Type: application/json'");
+                        "Send the request body as UTF-8 JSON with 'Content-Type: application/json'");
             }
         });
     }

@@ -23,6 +23,7 @@ public final class ApiRoutes {
             "POST /mcp",
             "GET /mcp",
             "DELETE /mcp",
+            "ANY /mcp",
             "POST /admin/v1/accounts",
             "GET /admin/v1/accounts/{id}",
             "PATCH /admin/v1/accounts/{id}",
@@ -95,8 +96,9 @@ public final class ApiRoutes {
     }
 
     static boolean templateMatches(String template, String path) {
+        // As API Gateway: a trailing slash makes another path ("/api/v1/key/" is not "/api/v1/key").
         String[] t = template.split("/", -1);
-        String[] p = stripTrailingSlash(path).split("/", -1);
+        String[] p = path.split("/", -1);
         if (t.length != p.length) {
             return false;
         }
@@ -107,9 +109,5 @@ public final class ApiRoutes {
             }
         }
         return true;
-    }
-
-    private static String stripTrailingSlash(String path) {
-        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

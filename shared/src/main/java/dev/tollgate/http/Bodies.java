@@ -5,7 +5,10 @@ import dev.tollgate.domain.TollgateException;
 import java.math.BigDecimal;
 import java.util.Optional;
 
-/** Typed reads of JSON body fields; each failure names the field by JSON pointer. */
+/**
+ * Typed reads of JSON body fields; each failure names the field by JSON pointer. Strings are names, ids and
+ * references: bounded in length and free of control characters.
+ */
 public final class Bodies {
     private Bodies() {
     }
@@ -31,7 +34,25 @@ public final class Bodies {
             throw TollgateException.validation("/" + field,
                     "'" + field + "' must be at most " + maxLength + " characters");
         }
+        if (hasInvisibleControls(value)) {
+            throw TollgateException.validation("/" + field, "'" + field
+                    + "' must not contain control characters (NUL, line breaks, bidirectional overrides)");
+        }
         return Optional.of(value);
+    }
+
+    /**
+     * C0/C1 controls and the bidirectional embedding, override and isolate marks: nothing a name, reference or id
+     * needs, and the means of making one look like another ({@code U+202E} reverses what follows on screen).
+     */
+    static boolean hasInvisibleControls(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static BigDecimal requireDecimal(JsonNode body, String field) {

@@ -1,5 +1,6 @@
 package dev.tollgate.http;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
@@ -50,11 +51,7 @@ public final class ErrorResponses {
         return response;
     }
 
-    public static ApiResponse internal(String requestId) {
-        return from(internalError(), requestId);
-    }
-
-    /** What an unexpected failure tells the caller; nothing of the failure itself, which is logged instead. */
+    /** What a caller is told about a failure of ours: no detail of it, only the request id to quote. */
     public static TollgateException internalError() {
         return new TollgateException(ErrorCode.INTERNAL_ERROR,
                 "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
@@ -90,5 +87,19 @@ public final class ErrorResponses {
         error.put("request_id", requestId);
         e.details().forEach(error::putIfAbsent);
         return error;
+    }
+
+    /**
+     * The 500 envelope built without Jackson, for when even rendering an error failed (an exhausted heap). Request ids
+     * are {@code req_} and base62, so they need no escaping.
+     */
+    static APIGatewayV2HTTPResponse lastResort(String requestId) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(500)
+                .withHeaders(Map.of("Content-Type", "application/json", "X-Request-Id", requestId))
+                .withBody("{\"error\":{\"code\":\"internal_error\",\"message\":\"Something went wrong on our side\","
+                        + "\"request_id\":\"" + requestId + "\"}}")
+                .withIsBase64Encoded(false)
+                .build();
     }
 }

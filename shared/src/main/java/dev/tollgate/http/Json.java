@@ -11,9 +11,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
-/** The one ObjectMapper: snake_case names, plain decimals, big numbers exact, no nulls dropped silently. */
+/**
+ * The one ObjectMapper: snake_case names, plain decimals, big numbers exact, no nulls dropped silently, and the
+ * parse-time limits of {@link JsonLimits}.
+ */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.factory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -32,8 +35,14 @@ public final class Json {
         }
     }
 
+    /**
+     * Reads a caller's document with every limit of {@link JsonLimits}.
+     *
+     * @throws JsonLimits.Violation    JSON that breaks a limit (number out of range, too deep, ...)
+     * @throws JsonProcessingException anything else that is not JSON
+     */
     public static JsonNode read(String json) throws JsonProcessingException {
-        return MAPPER.readTree(json);
+        return JsonLimits.readTree(MAPPER, json);
     }
 
     public static ObjectNode object() {

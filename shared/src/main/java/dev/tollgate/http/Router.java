@@ -8,12 +8,18 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Dispatches an API Gateway v2 event on its {@code routeKey} (what API Gateway matched, e.g.
  * {@code GET /api/v1/byok/{id}}) and maps every outcome to a response. Handlers register routes and
  * otherwise know nothing of HTTP errors, request ids or logging.
+ *
+ * <p>Nothing escapes {@link #handle}: a {@link TollgateException} becomes its error, anything else that is thrown
+ * (a bug, a {@link StackOverflowError}, an {@link OutOfMemoryError}) is logged with its redacted message and becomes
+ * {@code 500 internal_error} in the same envelope, never API Gateway's bare {@code {"message":"Internal Server
+ * Error"}}. The envelope is REST's, or whatever {@link ErrorRenderer} the function's door speaks ({@code /mcp}: a
+ * JSON-RPC error object).
  */
 public final class Router {
     private static final Log LOG = Log.get(Router.class);
@@ -29,7 +35,7 @@ public final class Router {
         void handle(ApiRequest request, ResponseStream out) throws java.io.IOException;
     }
 
-    /** How a failure becomes a response: Tollgate's envelope, or another door's shape (OpenAI's). */
+    /** How a failure is written for this door's callers: Tollgate's envelope, or another door's shape (OpenAI's). */
     @FunctionalInterface
     public interface ErrorRenderer {
         ApiResponse render(TollgateException error, String requestId);
@@ -39,6 +45,7 @@ public final class Router {
     private final Map<String, StreamingEndpoint> streamingRoutes = new LinkedHashMap<>();
     private final ErrorRenderer errors;
 
+    /** A router answering failures with the REST error envelope. */
     public Router() {
         this(ErrorResponses::from);
     }
@@ -67,77 +74,96 @@ public final class Router {
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        return handle(event, null);
+    }
+
+    /**
+     * @param remainingMillis time left before the function is stopped (Lambda's {@code Context}, or the local
+     *                        runner's deadline); null when unknown
+     */
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, LongSupplier remainingMillis) {
         if (streamingRoutes.containsKey(event.getRouteKey())) {
             BufferedResponseStream buffered = new BufferedResponseStream();
-            handleStreaming(event, buffered);
+            handleStreaming(event, buffered, remainingMillis);
             return buffered.toEvent();
         }
         String requestId = Ids.newId("req");
         Log.setRequestId(requestId);
         long started = System.nanoTime();
         String method = "?";
-        String route = event.getRouteKey();
-        ApiResponse response;
+        String route = String.valueOf(event.getRouteKey());
         try {
-            ApiRequest request = ApiRequest.from(event, requestId);
-            method = request.method();
-            response = dispatch(request);
-        } catch (TollgateException e) {
-            response = errors.render(e, requestId);
-        } catch (RuntimeException e) {
-            LOG.error("unhandled failure", e, "route", String.valueOf(route));
-            response = errors.render(ErrorResponses.internalError(), requestId);
-        }
-        try {
-            LOG.info("request", "method", method, "route", String.valueOf(route), "status", response.status(),
+            ApiResponse response;
+            try {
+                ApiRequest request = ApiRequest.from(event, requestId, remainingMillis);
+                method = request.method();
+                response = dispatch(request);
+            } catch (TollgateException e) {
+                response = errors.render(e, requestId);
+            } catch (Throwable e) {
+                // Deliberately every Throwable: the caller gets our envelope and request id whatever broke.
+                response = internalError(e, route, requestId);
+            }
+            LOG.info("request", "method", method, "route", route, "status", response.status(),
                     "duration_ms", (System.nanoTime() - started) / 1_000_000);
             return response.toEvent(requestId);
+        } catch (Throwable e) {
+            // Even logging or rendering failed (the heap is exhausted): a fixed body needs no allocation to speak of.
+            return ErrorResponses.lastResort(requestId);
         } finally {
             Log.clearRequestId();
         }
     }
 
+    /** {@link #handleStreaming(APIGatewayV2HTTPEvent, ResponseStream, LongSupplier)} with no known deadline. */
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out) {
+        handleStreaming(event, out, null);
+    }
+
     /**
      * Answers into a response stream: a streaming route writes as it goes; any other route's buffered response is
      * written whole. A failure before the response started becomes the error response; after that the endpoint
-     * reports it in its own stream, and it is only logged here.
+     * reports it in its own stream, and it is only logged here. As in {@link #handle}, nothing escapes.
      */
-    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out) {
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out, LongSupplier remainingMillis) {
         StreamingEndpoint streaming = streamingRoutes.get(event.getRouteKey());
         if (streaming == null) {
-            APIGatewayV2HTTPResponse response = handle(event);
-            writeQuietly(out, response);
+            writeQuietly(out, handle(event, remainingMillis));
             return;
         }
         String requestId = Ids.newId("req");
         Log.setRequestId(requestId);
         long started = System.nanoTime();
-        String route = event.getRouteKey();
+        String route = String.valueOf(event.getRouteKey());
         ApiResponse failure = null;
         try {
-            streaming.handle(ApiRequest.from(event, requestId), out);
-        } catch (TollgateException e) {
-            failure = errors.render(e, requestId);
-        } catch (java.io.IOException e) {
-            LOG.info("client went away during a streamed response", "route", String.valueOf(route));
-        } catch (RuntimeException e) {
-            LOG.error("unhandled failure", e, "route", String.valueOf(route));
-            failure = errors.render(ErrorResponses.internalError(), requestId);
-        }
-        try {
+            try {
+                streaming.handle(ApiRequest.from(event, requestId, remainingMillis), out);
+            } catch (TollgateException e) {
+                failure = errors.render(e, requestId);
+            } catch (java.io.IOException e) {
+                LOG.info("client went away during a streamed response", "route", route);
+            } catch (Throwable e) {
+                failure = internalError(e, route, requestId);
+            }
             if (failure != null && !out.started()) {
                 out.write(failure, requestId);
             }
-            LOG.info("request", "route", String.valueOf(route), "status", failure != null ? failure.status() : 200,
+            LOG.info("request", "route", route, "status", failure != null ? failure.status() : 200,
                     "streamed", true, "duration_ms", (System.nanoTime() - started) / 1_000_000);
         } catch (java.io.IOException e) {
-            LOG.info("client went away before the error response", "route", String.valueOf(route));
+            LOG.info("client went away before the error response", "route", route);
+        } catch (Throwable e) {
+            writeQuietly(out, ErrorResponses.lastResort(requestId));
         } finally {
             Log.clearRequestId();
         }
     }
 
     private static void writeQuietly(ResponseStream out, APIGatewayV2HTTPResponse response) {
+        if (out.started()) {
+            return;
+        }
         try {
             out.start(response.getStatusCode(), response.getHeaders());
             if (response.getBody() != null) {
@@ -149,21 +175,58 @@ public final class Router {
         }
     }
 
+    private ApiResponse internalError(Throwable e, String route, String requestId) {
+        try {
+            LOG.error("unhandled failure", e, "route", route);
+        } catch (Throwable logFailed) {
+            // Nothing more to do: the response below still goes out.
+        }
+        return errors.render(ErrorResponses.internalError(), requestId);
+    }
+
     private ApiResponse dispatch(ApiRequest request) {
         Endpoint endpoint = routes.get(request.routeKey());
         if (endpoint != null) {
             return endpoint.handle(request);
         }
-        // $default, or a route another function owns that reached us anyway: answer as the API would.
-        Optional<String> known = ApiRoutes.match(request.method(), request.path());
-        if (known.isPresent() && routes.containsKey(known.get())) {
-            throw new TollgateException(ErrorCode.INTERNAL_ERROR, "Route is misconfigured");
+        // $default: no route of the API matched this method and path, so answer as the API would. A path that does
+        // match a declared route here was still not routed to it by API Gateway (e.g. an encoded '/' in an id): for
+        // the caller that resource does not exist.
+        if (ApiRoutes.match(request.method(), request.path()).isPresent()) {
+            LOG.warn("declared route reached the default route", "method", request.method());
+            throw notFound(request);
         }
         if (ApiRoutes.pathExists(request.path())) {
             throw new TollgateException(ErrorCode.METHOD_NOT_ALLOWED,
-                    "Method " + request.method() + " is not allowed on " + request.path(),
+                    "Method " + printable(request.method(), "this method") + " is not allowed on "
+                            + printable(request.path(), "this path"),
                     Map.of("allowed", ApiRoutes.methodsFor(request.path())));
         }
-        throw new TollgateException(ErrorCode.NOT_FOUND, "No route for " + request.method() + " " + request.path());
+        throw notFound(request);
+    }
+
+    /** 404, pointing at the route a trailing slash hides ({@code /api/v1/key/} is not {@code /api/v1/key}). */
+    private static TollgateException notFound(ApiRequest request) {
+        String path = request.path();
+        String route = "No route for " + printable(request.method(), "this method") + " " + printable(path, "this path");
+        String withoutSlash = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : null;
+        if (withoutSlash != null && ApiRoutes.pathExists(withoutSlash)) {
+            return new TollgateException(ErrorCode.NOT_FOUND, route + " (paths have no trailing slash: "
+                    + printable(withoutSlash, "drop it") + ")");
+        }
+        return new TollgateException(ErrorCode.NOT_FOUND, route);
+    }
+
+    /** Request text worth echoing in a message: short printable ASCII; anything else is described, not repeated. */
+    private static String printable(String text, String otherwise) {
+        if (text.length() > 200) {
+            return otherwise;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < 0x21 || text.charAt(i) > 0x7e) {
+                return otherwise;
+            }
+        }
+        return text;
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tollgate.app.Acting;
+import dev.tollgate.catalog.Operation;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.JsonLimits;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -18,9 +20,11 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
 import io.modelcontextprotocol.spec.McpSchema.PaginatedRequest;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The JSON-RPC side of {@code POST /mcp}, stateless: every POST is answered from its own body, its
@@ -40,23 +44,40 @@ public final class McpDispatcher {
 
     private final McpTools tools;
     private final Implementation serverInfo;
+    private final McpSettings.Limits limits;
 
     public McpDispatcher(McpTools tools, String serverVersion) {
+        this(tools, serverVersion, McpSettings.Limits.DEFAULTS);
+    }
+
+    public McpDispatcher(McpTools tools, String serverVersion, McpSettings.Limits limits) {
         this.tools = tools;
         this.serverInfo = new Implementation("tollgate", "Tollgate", serverVersion);
+        this.limits = limits;
+    }
+
+    /** Answers one POST body with no deadline (tests, priming). */
+    public McpReply handle(Acting acting, String versionHeader, String body, String requestId) {
+        return handle(acting, versionHeader, body, requestId, () -> Long.MAX_VALUE);
     }
 
     /**
      * Answers one POST body.
      *
-     * @param versionHeader the {@code MCP-Protocol-Version} header, or null
+     * @param versionHeader   the {@code MCP-Protocol-Version} header, or null
+     * @param remainingMillis time left before the function is stopped: no tool call after the first starts without
+     *                        its operation's timeout plus the reserve of {@link McpSettings.Limits}
      * @throws TollgateException {@code unsupported_protocol_version} (HTTP 400) for a header naming a version
      *                           Tollgate does not speak, on anything but {@code initialize} (whose body negotiates)
      */
-    public McpReply handle(Acting acting, String versionHeader, String body, String requestId) {
+    public McpReply handle(Acting acting, String versionHeader, String body, String requestId,
+                           LongSupplier remainingMillis) {
         JsonNode root;
         try {
-            root = body == null || body.isBlank() ? null : McpJson.MAPPER.readTree(body);
+            root = body == null || body.isBlank() ? null : JsonLimits.readTree(McpJson.MAPPER, body);
+        } catch (JsonLimits.Violation e) {
+            return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage(),
+                    Map.of("code", ErrorCode.VALIDATION_FAILED.code(), "pointer", e.pointer(), "request_id", requestId)));
         } catch (JsonProcessingException e) {
             root = null;
         }
@@ -67,7 +88,7 @@ public final class McpDispatcher {
             requireSupportedVersion(versionHeader);
         }
         String version = versionHeader == null ? McpProtocol.ASSUMED_WITHOUT_HEADER : versionHeader;
-        Calls calls = new Calls(acting, requestId);
+        Calls calls = new Calls(acting, requestId, remainingMillis);
         if (root.isArray()) {
             return batch((ArrayNode) root, version, calls);
         }
@@ -99,6 +120,14 @@ public final class McpDispatcher {
         }
         if (messages.isEmpty()) {
             return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST, "Empty batch", null));
+        }
+        if (messages.size() > limits.maxBatch()) {
+            // Refused whole, before anything runs: answering each excess message would let a 1 MiB body of tiny
+            // messages buy a response several times its size.
+            String message = "Invalid Request: a batch may hold at most " + limits.maxBatch() + " messages and this one has "
+                    + messages.size() + "; send them in several requests";
+            return new McpReply(400, McpJson.error(null, ErrorCodes.INVALID_REQUEST, message,
+                    errorData(ErrorCode.BATCH_TOO_LARGE, message, calls.requestId, "limit", limits.maxBatch())));
         }
         List<JsonNode> responses = new ArrayList<>();
         for (JsonNode message : messages) {
@@ -178,9 +207,11 @@ public final class McpDispatcher {
             case McpSchema.METHOD_PING -> Map.of();
             case McpSchema.METHOD_TOOLS_LIST -> tools.list(calls.acting,
                     McpJson.params(params, PaginatedRequest.class, request.method()).cursor());
-            case McpSchema.METHOD_TOOLS_CALL -> tools.call(calls.acting,
-                    McpJson.params(params, CallToolRequest.class, request.method()),
-                    params == null ? null : params.get("arguments"), calls.nextRequestId());
+            case McpSchema.METHOD_TOOLS_CALL -> {
+                CallToolRequest call = McpJson.params(params, CallToolRequest.class, request.method());
+                calls.admit(tools.upstreamOperation(call.name()));
+                yield tools.call(calls.acting, call, params == null ? null : params.get("arguments"), calls.nextRequestId());
+            }
             default -> throw new JsonRpcException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + request.method(), null);
         };
     }
@@ -197,19 +228,65 @@ public final class McpDispatcher {
                 ServerCapabilities.builder().tools(false).build(), serverInfo, INSTRUCTIONS);
     }
 
-    /** Per POST: the caller, and a request id for each tool call (the HTTP request's for the first). */
-    private static final class Calls {
+    /** The {@code data} of a JSON-RPC error: the Tollgate error object, as REST would have written it. */
+    private static Map<String, Object> errorData(ErrorCode code, String message, String requestId, String detail,
+                                                 long value) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", code.code());
+        data.put("message", message);
+        data.put("status", code.status());
+        data.put("request_id", requestId);
+        data.put(detail, value);
+        return data;
+    }
+
+    /**
+     * Per POST: the caller, a request id for each tool call (the HTTP request's for the first), and what the POST has
+     * used of its limits.
+     */
+    private final class Calls {
         private final Acting acting;
         private final String requestId;
+        private final LongSupplier remainingMillis;
         private int used;
+        private int upstreamCalls;
+        private int paidCalls;
 
-        Calls(Acting acting, String requestId) {
+        Calls(Acting acting, String requestId, LongSupplier remainingMillis) {
             this.acting = acting;
             this.requestId = requestId;
+            this.remainingMillis = remainingMillis;
         }
 
         String nextRequestId() {
             return used++ == 0 ? requestId : Ids.newId("req");
+        }
+
+        /**
+         * Lets a call to {@code operation} start, or answers it with a JSON-RPC error: past the paid-call limit, or
+         * (after the first call) when the function has less time left than the call may take. Nothing runs for a
+         * refused call, so nothing is charged.
+         */
+        void admit(Optional<Operation> operation) {
+            if (operation.isEmpty()) {
+                return; // the built-in tool or an unknown name: no upstream call
+            }
+            if (!operation.get().isFree() && ++paidCalls > limits.maxPaidCalls()) {
+                throw refused(ErrorCode.PAID_CALL_LIMIT_EXCEEDED, "Not run: one request may make at most "
+                        + limits.maxPaidCalls() + " calls to tools that are not free; send this one in another request",
+                        "limit", limits.maxPaidCalls());
+            }
+            long needed = operation.get().timeout().toMillis() + limits.callReserveMillis();
+            if (upstreamCalls > 0 && remainingMillis.getAsLong() < needed) {
+                throw refused(ErrorCode.TIME_BUDGET_EXHAUSTED, "Not run: too little of this request's time is left for "
+                        + "another call (it may take " + needed + " ms); send it again in a new request", "needed_ms", needed);
+            }
+            upstreamCalls++;
+        }
+
+        private JsonRpcException refused(ErrorCode code, String message, String detail, long value) {
+            return new JsonRpcException(McpEndpoint.TRANSPORT_ERROR, message,
+                    errorData(code, message, requestId, detail, value));
         }
     }
 }

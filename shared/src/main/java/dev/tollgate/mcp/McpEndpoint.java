@@ -8,6 +8,7 @@ import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
 import dev.tollgate.http.ErrorResponses;
 import dev.tollgate.http.Json;
+import dev.tollgate.http.MediaTypes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class McpEndpoint {
             checkAccept(request);
             checkContentType(request);
             McpReply reply = dispatcher.handle(acting, request.header(McpProtocol.VERSION_HEADER).orElse(null),
-                    request.body(), request.requestId());
+                    request.body(), request.requestId(), request::remainingMillis);
             if (reply.body() == null) {
                 return new ApiResponse(202, Map.of(), null);
             }
@@ -115,14 +116,14 @@ public final class McpEndpoint {
     }
 
     private static void checkContentType(ApiRequest request) {
-        String type = request.header("content-type").map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
-        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+        if (!MediaTypes.isUtf8Json(request.header("content-type").orElse(null))) {
             throw new TollgateException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Send JSON-RPC messages with 'Content-Type: application/json'");
+                    "Send JSON-RPC messages as UTF-8 with 'Content-Type: application/json'");
         }
     }
 
-    static ApiResponse rejection(TollgateException e, String requestId) {
+    /** A failure of the HTTP request as a JSON-RPC error; also the MCP function's {@code Router.ErrorRenderer}. */
+    public static ApiResponse rejection(TollgateException e, String requestId) {
         return ErrorResponses.jsonRpcRejection(e, requestId);
     }
 }

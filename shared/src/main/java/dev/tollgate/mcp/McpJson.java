@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.http.JsonLimits;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -14,10 +15,11 @@ import java.io.UncheckedIOException;
 /**
  * (De)serialisation of MCP messages through the SDK's {@link McpJsonMapper}. The SDK's schema records name their
  * properties explicitly (camelCase, {@code _meta}), so this mapper has no naming strategy; like Tollgate's own
- * mapper it reads decimals exactly and writes them plainly, so tool arguments reach the provider unchanged.
+ * mapper it reads decimals exactly and writes them plainly, so tool arguments reach the provider unchanged, and it
+ * parses within the same {@link JsonLimits}.
  */
 final class McpJson {
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.factory())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

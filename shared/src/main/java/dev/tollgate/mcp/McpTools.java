@@ -119,6 +119,11 @@ public final class McpTools {
         return McpJson.tree(result);
     }
 
+    /** The catalog operation a {@code tools/call} of {@code name} calls upstream; empty for the built-in or no tool. */
+    Optional<Operation> upstreamOperation(String name) {
+        return name == null || ACCOUNT_TOOL.equals(name) ? Optional.empty() : catalog.operationByToolName(name);
+    }
+
     private static JsonRpcException unknownTool(String name) {
         return JsonRpcException.invalidParams("Unknown tool: " + name, Map.of("tool", name));
     }

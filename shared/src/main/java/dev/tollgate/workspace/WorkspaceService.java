@@ -119,7 +119,8 @@ public final class WorkspaceService {
         if (!leaving) {
             requireAdmin(inWorkspace);
         }
-        Membership membership = store.membership(inWorkspace.accountId(), accountId)
+        Membership membership = (Ids.looksLike(accountId, "acct")
+                ? store.membership(inWorkspace.accountId(), accountId) : Optional.<Membership>empty())
                 .orElseThrow(() -> TollgateException.notFound("Member"));
         if (!store.removeMember(inWorkspace.accountId(), accountId, membership.role())) {
             if (store.membership(inWorkspace.accountId(), accountId).isEmpty()) {

@@ -25,6 +25,17 @@ class CreditsTest {
     }
 
     @Test
+    void refusesHugeExponentsWithoutExpandingThem() {
+        assertEquals("credits are out of range", assertThrows(IllegalArgumentException.class,
+                () -> Credits.fromCredits("1e12000000")).getMessage());
+        assertEquals("credits must have at most 6 decimal places", assertThrows(IllegalArgumentException.class,
+                () -> Credits.fromCredits("1e-12000000")).getMessage());
+        assertEquals(0L, Credits.fromCredits("0e999999999"));
+        assertEquals(9_000_000_000_000L * Credits.MICROS_PER_CREDIT, Credits.fromCredits("9e12"));
+        assertThrows(IllegalArgumentException.class, () -> Credits.fromCredits("9.3e12"));
+    }
+
+    @Test
     void writesPlainDecimalsWithoutTrailingZeros() {
         assertEquals("100", Credits.toCredits(100_000_000L).toPlainString());
         assertEquals("42.5", Credits.toCredits(42_500_000L).toPlainString());

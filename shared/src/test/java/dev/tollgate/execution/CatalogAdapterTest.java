@@ -105,6 +105,21 @@ class CatalogAdapterTest {
         assertNull(free.header("Authorization"));
     }
 
+    /** The number bomb: a query- or form-encoded input never writes an extreme exponent out digit by digit. */
+    @Test
+    void extremeNumbersAreEncodedInScientificNotation() throws Exception {
+        var provider = CATALOG.provider("context7").orElseThrow();
+        var operation = provider.operation("resolve_library").orElseThrow();
+        ObjectNode input = json("{\"query\":\"react\"}");
+        input.put("x", new java.math.BigDecimal("1e999999999")).put("y", new java.math.BigDecimal("1e3"));
+        UpstreamRequest r = adapter.build(provider, operation, operation.withDefaults(input), null);
+        assertTrue(r.uri().getRawQuery().contains("x=1E%2B999999999&y=1000"), r.uri().getRawQuery());
+        java.util.List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>();
+        CatalogAdapter.encodeField("Price", new com.fasterxml.jackson.databind.node.DecimalNode(
+                new java.math.BigDecimal("-1e-999999999")), true, pairs);
+        assertEquals("-1E-999999999", pairs.get(0).getValue());
+    }
+
     @Test
     void declaredQueryParametersLeaveTheJsonBody() throws Exception {
         UpstreamRequest r = build("elevenlabs", "text_to_speech",

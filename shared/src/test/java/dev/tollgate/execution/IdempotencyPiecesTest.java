@@ -23,6 +23,17 @@ class IdempotencyPiecesTest {
     }
 
     @Test
+    void fingerprintsOfExtremeNumbersAreShortAndDistinct() {
+        String huge = Fingerprints.of(Json.object().put("n", new java.math.BigDecimal("1e999999999")));
+        String hugeToo = Fingerprints.of(Json.object().put("n", new java.math.BigDecimal("10e999999998")));
+        assertEquals(huge, hugeToo);
+        assertNotEquals(huge, Fingerprints.of(Json.object().put("n", new java.math.BigDecimal("1e999999998"))));
+        StringBuilder canonical = new StringBuilder();
+        Fingerprints.canonical(Json.object().put("n", new java.math.BigDecimal("-1e-999999999")), canonical);
+        assertEquals("{\"n\":-1E-999999999}", canonical.toString());
+    }
+
+    @Test
     void smallResponsesAreStoredAsIs() {
         ObjectNode body = Json.object();
         body.putObject("result").put("ok", true);

@@ -39,4 +39,29 @@ class ApiRequestTest {
 
         assertTrue(request("[1,2]", "application/json").jsonObjectIfAny().isEmpty());
     }
+
+    @Test
+    void aNumberBombIsAValidationErrorWithThePointerOfTheNumber() {
+        ApiRequest bomb = request("{\"tool\":\"context7\",\"input\":{\"query\":\"react\",\"x\":1e999999999}}",
+                "application/json");
+        assertTrue(bomb.jsonObjectIfAny().isEmpty());
+        TollgateException e = assertThrows(TollgateException.class, bomb::jsonBody);
+        assertEquals(ErrorCode.VALIDATION_FAILED, e.code());
+        assertEquals("/input/x", e.details().get("pointer"));
+        TollgateException deep = assertThrows(TollgateException.class,
+                request("{\"a\":" + "[".repeat(100_000), "application/json")::jsonBody);
+        assertEquals(ErrorCode.VALIDATION_FAILED, deep.code());
+    }
+
+    @Test
+    void jsonMustBeUtf8() {
+        assertEquals(ErrorCode.UNSUPPORTED_MEDIA_TYPE, assertThrows(TollgateException.class,
+                request("{}", "application/json; charset=utf-16")::jsonBody).code());
+        assertEquals(0, request("{}", "application/json; charset=\"UTF-8\"").jsonBody().size());
+        assertEquals(0, request("{}", "application/merge-patch+json").jsonBody().size());
+        for (String garbage : new String[] {";;;", ";", "application/jsonx", "json"}) {
+            assertEquals(ErrorCode.UNSUPPORTED_MEDIA_TYPE, assertThrows(TollgateException.class,
+                    request("{}", garbage)::jsonBody).code(), garbage);
+        }
+    }
 }

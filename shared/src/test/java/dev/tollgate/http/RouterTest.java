@@ -15,7 +15,15 @@ import org.junit.jupiter.api.Test;
 class RouterTest {
     private final Router router = new Router()
             .route("POST /admin/v1/accounts", r -> ApiResponse.created(Map.of("name", Bodies.requireString(r.jsonBody(), "name", 10))))
-            .route("GET /api/v1/key", r -> { throw new IllegalStateException("boom sk-proj-abcdefghijklmnopqrstuvwxyz"); });
+            .route("GET /api/v1/key", r -> { throw new IllegalStateException("boom sk-proj-abcdefghijklmnopqrstuvwxyz"); })
+            .route("GET /api/v1/ledger", r -> { throw new StackOverflowError(); })
+            .route("GET /api/v1/byok/{id}", r -> ApiResponse.ok(Map.of("id", r.pathParameter("id"))));
+
+    private static APIGatewayV2HTTPEvent withPathParameter(String id) {
+        APIGatewayV2HTTPEvent event = event("GET /api/v1/byok/{id}", "GET", "/api/v1/byok/x", null, Map.of());
+        event.setPathParameters(Map.of("id", id));
+        return event;
+    }
 
     private static APIGatewayV2HTTPEvent event(String routeKey, String method, String path, String body, Map<String, String> headers) {
         return APIGatewayV2HTTPEvent.builder()
@@ -79,10 +87,59 @@ class RouterTest {
     }
 
     @Test
-    void unexpectedFailuresAre500WithoutLeakingTheirMessage() throws Exception {
-        var response = router.handle(event("GET /api/v1/key", "GET", "/api/v1/key", null, Map.of()));
+    void aDoorWithItsOwnEnvelopeRendersEveryFailureInIt() throws Exception {
+        Router jsonRpc = new Router((e, requestId) -> ApiResponse.json(e.status(),
+                Map.of("jsonrpc", "2.0", "error", Map.of("code", -32000, "data", Map.of("code", e.code().code())))))
+                .route("POST /mcp", r -> { throw new OutOfMemoryError("Java heap space"); });
+        var response = jsonRpc.handle(event("POST /mcp", "POST", "/mcp", "{}", Map.of()));
         assertEquals(500, response.getStatusCode());
-        assertEquals("internal_error", error(response).path("code").asText());
-        assertFalse(response.getBody().contains("boom"));
+        assertEquals("internal_error", Json.read(response.getBody()).path("error").path("data").path("code").asText());
+    }
+
+    @Test
+    void aTrailingSlashIsAnotherPathAnd404NeverAMisconfiguration() throws Exception {
+        var slash = router.handle(event("$default", "GET", "/api/v1/key/", null, Map.of()));
+        assertEquals(404, slash.getStatusCode());
+        assertTrue(error(slash).path("message").asText().contains("trailing slash"));
+        assertEquals(404, router.handle(event("$default", "POST", "/api/v1/key/", null, Map.of())).getStatusCode());
+        // A declared route API Gateway did not pick (here: delivered to $default) does not exist for the caller.
+        assertEquals(404, router.handle(event("$default", "GET", "/api/v1/key", null, Map.of())).getStatusCode());
+    }
+
+    @Test
+    void pathParametersThatCannotBeIdsAre404BeforeAnyLookup() throws Exception {
+        assertEquals(200, router.handle(withPathParameter("byok_08E1WkFJrQwUAeznfuNfw3zH")).getStatusCode());
+        for (String id : new String[] {"a".repeat(3000), "..", "%2e%2e", "a/b", "a\u0000b", "\u202eevil", "byok_ä"}) {
+            var response = router.handle(withPathParameter(id));
+            assertEquals(404, response.getStatusCode(), id);
+            assertEquals("not_found", error(response).path("code").asText());
+        }
+    }
+
+    @Test
+    void overlongOrTooManyQueryParametersAre400() throws Exception {
+        APIGatewayV2HTTPEvent longValue = event("GET /api/v1/key", "GET", "/api/v1/key", null, Map.of());
+        longValue.setQueryStringParameters(Map.of("cursor", "c".repeat(ApiRequest.MAX_QUERY_VALUE_LENGTH + 1)));
+        var response = router.handle(longValue);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("/cursor", error(response).path("pointer").asText());
+        APIGatewayV2HTTPEvent many = event("GET /api/v1/key", "GET", "/api/v1/key", null, Map.of());
+        Map<String, String> query = new java.util.HashMap<>();
+        for (int i = 0; i <= ApiRequest.MAX_QUERY_PARAMETERS; i++) {
+            query.put("p" + i, "v");
+        }
+        many.setQueryStringParameters(query);
+        assertEquals(400, router.handle(many).getStatusCode());
+    }
+
+    /** A bug (IllegalStateException) and a JVM Error (StackOverflowError) alike. */
+    @Test
+    void unexpectedFailuresAre500WithoutLeakingTheirMessage() throws Exception {
+        for (String route : new String[] {"/api/v1/key", "/api/v1/ledger"}) {
+            var response = router.handle(event("GET " + route, "GET", route, null, Map.of()));
+            assertEquals(500, response.getStatusCode());
+            assertEquals("internal_error", error(response).path("code").asText());
+            assertFalse(response.getBody().contains("boom") || response.getBody().contains("StackOverflow"));
+        }
     }
 }

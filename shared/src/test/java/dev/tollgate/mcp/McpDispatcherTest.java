@@ -204,6 +204,96 @@ class McpDispatcherTest {
         assertTrue(mcp.executor.executed.get(1).requestId().startsWith("req_"));
     }
 
+    // ---- limits of one POST ----------------------------------------------------------------------------------
+
+    private static McpTestSupport limited(int maxBatch, int maxPaidCalls, long reserveMillis) {
+        return new McpTestSupport(new McpSettings(Set.of(), false, 50, "9.9.9",
+                new McpSettings.Limits(maxBatch, maxPaidCalls, reserveMillis)));
+    }
+
+    private static String batchOf(int n, String method, String params) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",").append(call(i, method, params));
+        }
+        return batch.append(']').toString();
+    }
+
+    @Test
+    void aBatchOverTheLimitIsRefusedWholeBeforeAnythingRuns() {
+        McpTestSupport small = limited(3, 2, 0);
+        var headers = headers("mcp-protocol-version", "2025-03-26");
+        assertEquals(3, json(small.post(headers, batchOf(3, "ping", null))).size());
+        JsonNode body = rpcError(small.post(headers, batchOf(4, "tools/call",
+                "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a\"}}")), 400, -32600);
+        assertTrue(body.get("id").isNull());
+        assertEquals("batch_too_large", body.path("error").path("data").path("code").asText());
+        assertEquals(3, body.path("error").path("data").path("limit").asInt());
+        assertTrue(small.executor.executed.isEmpty(), "nothing in the batch ran");
+    }
+
+    @Test
+    void paidCallsBeyondTheLimitAreJsonRpcErrorsAndFreeOnesStillRun() {
+        McpTestSupport small = limited(10, 2, 0);
+        String paid = "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a\"}}";
+        String free = "{\"name\":\"context7_resolve_library\",\"arguments\":{\"query\":\"react\"}}";
+        String batch = "[" + call(1, "tools/call", paid) + "," + call(2, "tools/call", paid) + "," + call(3, "tools/call", paid)
+                + "," + call(4, "tools/call", free) + "," + call(5, "tools/call", "{\"name\":\"tollgate_account\"}") + "]";
+        JsonNode answers = json(small.post(headers("mcp-protocol-version", "2025-03-26"), batch));
+        assertFalse(answers.get(0).has("error"));
+        assertFalse(answers.get(1).has("error"));
+        JsonNode refused = answers.get(2).path("error");
+        assertEquals(3, answers.get(2).path("id").asInt());
+        assertEquals(McpEndpoint.TRANSPORT_ERROR, refused.path("code").asInt());
+        assertEquals("paid_call_limit_exceeded", refused.path("data").path("code").asText());
+        assertEquals(2, refused.path("data").path("limit").asInt());
+        assertFalse(answers.get(3).has("error"), "free calls are not counted");
+        assertFalse(answers.get(4).has("error"));
+        assertEquals(3, small.executor.executed.size(), "two paid calls and the free one reached the engine");
+    }
+
+    @Test
+    void noCallAfterTheFirstStartsWhenTheFunctionHasLessTimeLeftThanItMayTake() {
+        McpTestSupport timed = limited(10, 10, 1_000);
+        // tavily_search may take its catalog timeout (25 s) plus the 1 s reserve; the clock drops 5 s per call.
+        long[] remaining = {29_000};
+        timed.remainingMillis = () -> remaining[0];
+        timed.executor.answer = request -> {
+            remaining[0] -= 5_000;
+            return FakeToolExecutor.success(request);
+        };
+        String paid = "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a\"}}";
+        JsonNode answers = json(timed.post(headers("mcp-protocol-version", "2025-03-26"), batchOf(3, "tools/call", paid)));
+        assertFalse(answers.get(0).has("error"), "the first call always starts");
+        JsonNode late = answers.get(1).path("error");
+        assertEquals("time_budget_exhausted", late.path("data").path("code").asText());
+        assertEquals(26_000, late.path("data").path("needed_ms").asLong());
+        assertEquals("time_budget_exhausted", answers.get(2).path("error").path("data").path("code").asText());
+        assertEquals(1, timed.executor.executed.size());
+        assertEquals(200, timed.post(headers("mcp-protocol-version", "2025-03-26"), "[" + call(9, "ping", null) + "]").status(),
+                "other methods are not held back");
+    }
+
+    @Test
+    void aSingleCallStartsWhateverTimeIsLeft() {
+        McpTestSupport timed = limited(10, 10, 1_000);
+        timed.remainingMillis = () -> 3_000;
+        assertFalse(json(timed.post(call(1, "tools/call", "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a\"}}")))
+                .has("error"));
+    }
+
+    @Test
+    void limitsComeFromTheEnvironmentWithSaneDefaults() {
+        McpSettings defaults = McpSettings.from(dev.tollgate.config.Config.of(java.util.Map.of()));
+        assertEquals(McpSettings.Limits.DEFAULTS, defaults.limits());
+        McpSettings.Limits set = McpSettings.from(dev.tollgate.config.Config.of(java.util.Map.of(
+                "TOLLGATE_MCP_MAX_BATCH", "5", "TOLLGATE_MCP_MAX_PAID_CALLS", "2", "TOLLGATE_MCP_CALL_RESERVE_MS", "250")))
+                .limits();
+        assertEquals(new McpSettings.Limits(5, 2, 250), set);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new McpSettings.Limits(0, 6, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new McpSettings.Limits(5, 0, 0));
+    }
+
     // ---- tools/list ------------------------------------------------------------------------------------------
 
     @Test

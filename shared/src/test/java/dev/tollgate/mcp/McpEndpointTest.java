@@ -96,6 +96,26 @@ class McpEndpointTest {
         assertEquals(200, mcp.post(headers("origin", null), LIST).status());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:6274", "http://127.0.0.1:5173", "http://[::1]:8080", "http://localhost",
+            "HTTP://LOCALHOST:6274/"})
+    void locallyLoopbackOriginsOnAnyPortAreServed(String origin) {
+        McpTestSupport local = new McpTestSupport(new McpSettings(java.util.Set.of(), true, 50, "9.9.9",
+                McpSettings.Limits.DEFAULTS));
+        assertEquals(200, local.post(headers("origin", origin), LIST).status());
+        assertRejected(mcp.post(headers("origin", origin), LIST), 403, "origin_not_allowed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://localhost:6274", "http://localhost.evil.example", "http://127.0.0.1.nip.io:80",
+            "http://evil.example:6274", "http://user@localhost:6274", "http://localhost:6274/path", "http://localhost:",
+            "http://[::1].evil.example", "null"})
+    void locallyOtherOriginsAreStillRefused(String origin) {
+        McpTestSupport local = new McpTestSupport(new McpSettings(java.util.Set.of(), true, 50, "9.9.9",
+                McpSettings.Limits.DEFAULTS));
+        assertRejected(local.post(headers("origin", origin), LIST), 403, "origin_not_allowed");
+    }
+
     @Test
     void withAnEmptyAllowListEveryBrowserOriginIsRefused() {
         McpTestSupport closed = new McpTestSupport(50, java.util.Set.of());
@@ -131,6 +151,24 @@ class McpEndpointTest {
     void missingContentTypeIs415AndCharsetIsFine() {
         assertRejected(mcp.post(headers("content-type", null), LIST), 415, "unsupported_media_type");
         assertEquals(200, mcp.post(headers("content-type", "application/json; charset=utf-8"), LIST).status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=utf-16", "application/json;charset=ISO-8859-1"})
+    void jsonInAnotherCharsetThanUtf8Is415(String type) {
+        assertRejected(mcp.post(headers("content-type", type), LIST), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void aNumberBombIsRefusedWhileParsingWithItsPointer() {
+        ApiResponse response = mcp.post(call(1, "tools/call",
+                "{\"name\":\"context7_resolve_library\",\"arguments\":{\"query\":\"react\",\"x\":1e999999999}}"));
+        assertEquals(400, response.status(), response.body());
+        JsonNode error = json(response).path("error");
+        assertEquals(-32600, error.path("code").asInt());
+        assertEquals("validation_failed", error.path("data").path("code").asText());
+        assertEquals("/params/arguments/x", error.path("data").path("pointer").asText());
+        assertTrue(mcp.executor.limits.isEmpty(), "nothing ran");
     }
 
     @ParameterizedTest

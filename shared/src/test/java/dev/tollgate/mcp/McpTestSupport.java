@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /** An {@link McpEndpoint} over a fake gate (one good token) and a {@link FakeToolExecutor}; requests built in code. */
 final class McpTestSupport {
@@ -30,12 +31,18 @@ final class McpTestSupport {
 
     final FakeToolExecutor executor = new FakeToolExecutor(CATALOG);
     final McpEndpoint endpoint;
+    /** What the function has left, as Lambda's Context would say; no deadline unless a test sets one. */
+    LongSupplier remainingMillis = () -> Long.MAX_VALUE;
+
+    McpTestSupport(McpSettings settings) {
+        McpTools tools = new McpTools(executor, acting -> Map.of("account_id", acting.accountId(),
+                "credits_remaining", new BigDecimal("42.5"), "byok_providers", List.of()), CATALOG, settings.pageSize());
+        endpoint = new McpEndpoint(settings, McpTestSupport::gate,
+                new McpDispatcher(tools, settings.serverVersion(), settings.limits()));
+    }
 
     McpTestSupport(int pageSize, Set<String> origins) {
-        McpSettings settings = new McpSettings(origins, pageSize, "9.9.9");
-        McpTools tools = new McpTools(executor, acting -> Map.of("account_id", acting.accountId(),
-                "credits_remaining", new BigDecimal("42.5"), "byok_providers", List.of()), CATALOG, pageSize);
-        endpoint = new McpEndpoint(settings, McpTestSupport::gate, new McpDispatcher(tools, settings.serverVersion()));
+        this(new McpSettings(origins, pageSize, "9.9.9"));
     }
 
     McpTestSupport() {
@@ -67,6 +74,10 @@ final class McpTestSupport {
     }
 
     static ApiRequest request(String method, Map<String, String> headers, String body) {
+        return request(method, headers, body, null);
+    }
+
+    static ApiRequest request(String method, Map<String, String> headers, String body, LongSupplier remainingMillis) {
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(method + " /mcp")
@@ -77,11 +88,11 @@ final class McpTestSupport {
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath("/mcp").build())
                         .build())
                 .build();
-        return ApiRequest.from(event, "req_test");
+        return ApiRequest.from(event, "req_test", remainingMillis);
     }
 
     ApiResponse post(Map<String, String> headers, String body) {
-        return endpoint.post(request("POST", headers, body));
+        return endpoint.post(request("POST", headers, body, remainingMillis));
     }
 
     ApiResponse post(String body) {

@@ -136,7 +136,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             try {
                 micros = Credits.fromCredits(Bodies.requireDecimal(body, "credits"));
             } catch (IllegalArgumentException e) {
-                throw TollgateException.validation("/credits", "credits must have at most 6 decimal places");
+                throw TollgateException.validation("/credits", e.getMessage());
             }
             if (Math.abs(micros) > Credits.MAX_SINGLE_AMOUNT_MICROS) {
                 throw TollgateException.validation("/credits", "credits must be at most 10000000 per operation");
@@ -231,7 +231,9 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             JsonNode body = r.jsonBody();
             String target = Bodies.requireString(body, "to_kms_key", 2048);
             String cursor = Bodies.optionalString(body, "cursor", 4096).orElse(null);
-            int limit = body.has("limit") ? body.get("limit").asInt(0) : 25;
+            JsonNode limitNode = body.path("limit");
+            int limit = limitNode.isMissingNode() ? 25
+                    : limitNode.isIntegralNumber() && limitNode.canConvertToInt() ? limitNode.intValue() : 0;
             if (limit < 1 || limit > Paging.MAX_LIMIT) {
                 throw TollgateException.validation("/limit", "limit must be a whole number from 1 to " + Paging.MAX_LIMIT);
             }

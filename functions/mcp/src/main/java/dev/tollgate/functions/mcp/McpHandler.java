@@ -12,9 +12,9 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * MCP function: {@code POST /mcp} (Streamable HTTP, stateless, JSON responses); {@code GET}/{@code DELETE /mcp}
- * answer 405. Transport rules, JSON-RPC and tool calls live in {@code dev.tollgate.mcp}; tool calls run through the
- * same execution engine as {@code POST /api/v1/execute}.
+ * MCP function: {@code POST /mcp} (Streamable HTTP, stateless, JSON responses); {@code GET}, {@code DELETE} and
+ * every other method on {@code /mcp} answer 405 as a JSON-RPC error. Transport rules, JSON-RPC and tool calls live in
+ * {@code dev.tollgate.mcp}; tool calls run through the same execution engine as {@code POST /api/v1/execute}.
  */
 public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final Router router;
@@ -32,10 +32,12 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     public McpHandler(Services services, McpEndpoint mcp) {
         this.services = services;
-        this.router = new Router()
+        // Every failure, including one the Router catches, is answered as a JSON-RPC error object.
+        this.router = new Router(McpEndpoint::rejection)
                 .route("POST /mcp", mcp::post)
                 .route("GET /mcp", mcp::methodNotAllowed)
-                .route("DELETE /mcp", mcp::methodNotAllowed);
+                .route("DELETE /mcp", mcp::methodNotAllowed)
+                .route("ANY /mcp", mcp::methodNotAllowed);
     }
 
     /** Before the SnapStart snapshot: warm the MCP path in memory (no AWS call). */
@@ -51,6 +53,6 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event);
+        return router.handle(event, context == null ? null : context::getRemainingTimeInMillis);
     }
 }

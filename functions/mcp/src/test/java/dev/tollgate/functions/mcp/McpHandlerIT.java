@@ -153,6 +153,16 @@ class McpHandlerIT {
     }
 
     @Test
+    void everyOtherMethodIs405AsAJsonRpcError() throws Exception {
+        var response = invoke("other-method.json");
+        assertEquals(405, response.getStatusCode());
+        assertEquals("POST", response.getHeaders().get("Allow"));
+        JsonNode body = body(response);
+        assertEquals("2.0", body.path("jsonrpc").asText());
+        assertEquals("method_not_allowed", body.path("error").path("data").path("code").asText());
+    }
+
+    @Test
     void theTemplatePlaceholderTokenIs401WithTheBearerChallenge() throws Exception {
         var response = handler.handleRequest(ApiEvents.fromRepo("mcp/tools-list.json"), null);
         assertEquals(401, response.getStatusCode());
