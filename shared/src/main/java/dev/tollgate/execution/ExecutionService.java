@@ -31,6 +31,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
 import java.nio.charset.StandardCharsets;
@@ -537,9 +538,11 @@ public final class ExecutionService implements ToolExecutor {
     private Called exchange(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret, ProviderErrors.KeyKind kind,
                             String byokKeyId) {
         UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
-        UpstreamResponse response = upstream.send(request);
+        // Nothing the provider sent travels on (result, error, stored response, log) with a secret of this call in it.
+        SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
+        UpstreamResponse response = upstream.send(request).redacted(inPlay);
         if (!response.isSuccess()) {
-            throw ProviderErrors.map(a.provider.name(), response, kind, secret == null ? null : secret.reveal(), byokKeyId);
+            throw ProviderErrors.map(a.provider.name(), response, kind, inPlay, byokKeyId);
         }
         JsonNode result = adapter.result(a.operation, response);
         return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
