@@ -140,7 +140,7 @@ public final class ExecutionService implements ToolExecutor {
     private final IdempotencyStore idempotency;
     private final UsageStore usage;
     private final AtomicWriter writer;
-    private final UpstreamClient upstream;
+    private final Upstream upstream;
     private final InputValidator validator;
     private final CatalogAdapter adapter;
     private final AgentKeyBindings agents;
@@ -148,7 +148,7 @@ public final class ExecutionService implements ToolExecutor {
     private final Settings settings;
 
     public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
-                            UsageStore usage, AtomicWriter writer, UpstreamClient upstream, AgentKeyBindings agents,
+                            UsageStore usage, AtomicWriter writer, Upstream upstream, AgentKeyBindings agents,
                             Clock clock, Settings settings) {
         this.catalog = catalog;
         this.vault = vault;

@@ -292,6 +292,27 @@ class RegisterKeyHandlerIT {
     }
 
     @Test
+    void verifyOfAnOllamaUrlOnLoopbackIsRefusedInEverySpellingWithoutACall() throws Exception {
+        // Deployed configuration: private upstreams are not allowed. WireMock listens on 127.0.0.1.
+        Caller caller = newCaller(Plan.PRO);
+        int port = upstream.port();
+        upstream.stubFor(get(urlEqualTo("/api/tags")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        for (String host : List.of("127.0.0.1", "localhost", "0x7f000001", "2130706433", "0177.0.0.1", "127.1",
+                "[::ffff:7f00:1]", "[::1]")) {
+            String url = "http://" + host + ":" + port;
+            Reply registered = register(caller, "ollama", url);
+            assertEquals(201, registered.status(), url + ": " + registered.raw());
+            Reply verified = send(event("verify", caller, Map.of("byok_PLACEHOLDER", registered.body().path("id").asText())));
+            assertError(verified, 400, "upstream_address_forbidden");
+            assertFalse(verified.raw().contains(host + ":" + port), "the error does not echo the URL: " + verified.raw());
+            var refusedFirst = ApiEvents.withJsonBody(event("register-and-verify", caller, Map.of()),
+                    JSON.createObjectNode().put("provider", "ollama").put("api_key", url));
+            assertError(send(refusedFirst), 400, "upstream_address_forbidden");
+        }
+        upstream.verify(0, getRequestedFor(urlEqualTo("/api/tags")));
+    }
+
+    @Test
     void registerWithVerifyRefusesARejectedKeyAndStoresAnAcceptedOne() throws Exception {
         Caller caller = newCaller(Plan.PRO);
         String bad = "sk_test_" + randomTail(30);
