@@ -36,7 +36,7 @@ public final class SecretRedactor {
     /** The shortest run of a secret's secret part redacted on its own: 8 random characters are 40 bits or more. */
     public static final int MIN_FRAGMENT = 8;
     private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.US_ASCII);
-    private static final int FILTER_BITS = 1 << 16;
+    private static final int MAX_FILTER_WORDS = (1 << 16) / 64;
     private static final SecretRedactor NONE = new SecretRedactor(List.of());
 
     private static final Pattern URL_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,15}://");
@@ -52,7 +52,8 @@ public final class SecretRedactor {
     private final byte[][] forms;
     private final boolean[] wholeOnly;
     /** A one-bit-per-hash filter in front of the table: most windows of ordinary text stop here, in L1 cache. */
-    private final long[] filter = new long[FILTER_BITS / 64];
+    private final long[] filter;
+    private final int filterMask;
     private final long[] windows;
     private final int[] firstCandidate;
     private final int tableMask;
@@ -67,7 +68,11 @@ public final class SecretRedactor {
         }
         this.forms = new byte[all.size()][];
         this.wholeOnly = new boolean[all.size()];
-        int size = Integer.highestOneBit(Math.max(16, entries * 2 - 1)) << 1;
+        // About 16 filter bits per window (a 1-in-16 false positive costs one table probe), and a table at most 3/4 full.
+        int words = Math.min(MAX_FILTER_WORDS, Integer.highestOneBit(Math.max(1, entries / 4)) << 1);
+        this.filter = new long[words];
+        this.filterMask = words - 1;
+        int size = Integer.highestOneBit(Math.max(16, entries * 4 / 3)) << 1;
         this.windows = new long[size];
         this.firstCandidate = new int[size];
         Arrays.fill(firstCandidate, -1);
@@ -91,7 +96,7 @@ public final class SecretRedactor {
             for (int offset = from; offset <= to; offset++) {
                 window = (window << 8) | (form[offset + MIN_FRAGMENT - 1] & 0xff);
                 int hash = mix(window);
-                filter[(hash >>> 16) >>> 6 & (FILTER_BITS / 64 - 1)] |= 1L << (hash >>> 16);
+                filter[(hash >>> 16) >>> 6 & filterMask] |= 1L << (hash >>> 16);
                 int slot = hash & tableMask;
                 while (firstCandidate[slot] >= 0 && windows[slot] != window) {
                     slot = (slot + 1) & tableMask;
@@ -239,7 +244,7 @@ public final class SecretRedactor {
 
     private int candidates(long window) {
         int hash = mix(window);
-        if ((filter[(hash >>> 16) >>> 6 & (FILTER_BITS / 64 - 1)] & (1L << (hash >>> 16))) == 0) {
+        if ((filter[(hash >>> 16) >>> 6 & filterMask] & (1L << (hash >>> 16))) == 0) {
             return -1;
         }
         int slot = hash & tableMask;
