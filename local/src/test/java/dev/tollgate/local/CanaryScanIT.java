@@ -28,7 +28,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,7 +52,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -272,10 +270,7 @@ class CanaryScanIT {
         Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "canary " + provider, "test");
         accounts.topUp(account.id(), 100_000 * Credits.MICROS_PER_CREDIT, "seed-" + account.id(), "test");
         String body = "Cnry" + random(43 - 4);
-        String prefixed = ApiKeyTokens.TEST_PREFIX + body;
-        CRC32 crc = new CRC32();
-        crc.update(prefixed.getBytes(StandardCharsets.US_ASCII));
-        String token = prefixed + base62(BigInteger.valueOf(crc.getValue()), 6);
+        String token = ApiKeyTokens.withChecksum(ApiKeyTokens.TEST_PREFIX + body);
         assertTrue(ApiKeyTokens.isWellFormed(token), token);
         Instant now = Instant.now();
         tollgate.services().apiKeyStore().create(new ApiKeyRecord(Ids.newId("key", now), ApiKeyTokens.hash(token),
@@ -474,16 +469,5 @@ class CanaryScanIT {
         byte[] bytes = new byte[n];
         RANDOM.nextBytes(bytes);
         return bytes;
-    }
-
-    private static String base62(BigInteger value, int width) {
-        char[] out = new char[width];
-        BigInteger radix = BigInteger.valueOf(62);
-        for (int i = width - 1; i >= 0; i--) {
-            BigInteger[] qr = value.divideAndRemainder(radix);
-            out[i] = BASE62.charAt(qr[1].intValue());
-            value = qr[0];
-        }
-        return new String(out);
     }
 }

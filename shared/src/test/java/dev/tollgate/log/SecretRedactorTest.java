@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.testing.SecretLeaks;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -104,15 +105,15 @@ class SecretRedactorTest {
         SecretRedactor r = SecretRedactor.of(AWKWARD);
         String form = URLEncoder.encode(AWKWARD, StandardCharsets.UTF_8);
         String rfc3986 = form.replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
-        for (String encoded : List.of(form, lowerHex(form), rfc3986,
-                lowerHex(rfc3986), rfc3986.replace("%", "%25"))) {
+        for (String encoded : List.of(form, SecretLeaks.lowerPercent(form), rfc3986,
+                SecretLeaks.lowerPercent(rfc3986), rfc3986.replace("%", "%25"))) {
             assertMasked(r, "GET /v1?key=" + encoded + "&x=1", encoded.substring(0, 12),
                     encoded.substring(encoded.length() - 12));
         }
         SecretRedactor url = SecretRedactor.of(OLLAMA);
         String encodedUrl = URLEncoder.encode(OLLAMA, StandardCharsets.UTF_8);
         assertEquals("redirect_uri=[REDACTED]&a=b", url.redact("redirect_uri=" + encodedUrl + "&a=b"));
-        assertEquals("redirect_uri=[REDACTED]&a=b", url.redact("redirect_uri=" + lowerHex(encodedUrl) + "&a=b"));
+        assertEquals("redirect_uri=[REDACTED]&a=b", url.redact("redirect_uri=" + SecretLeaks.lowerPercent(encodedUrl) + "&a=b"));
     }
 
     @Test
@@ -221,19 +222,5 @@ class SecretRedactorTest {
         assertEquals(TWILIO_SID.length() + 1, SecretRedactor.publicPrefix(TWILIO));
         assertEquals(0, SecretRedactor.publicPrefix("AIzaSyA1234567890abcdefghijklmnopqrstu"));
         assertEquals(0, SecretRedactor.publicPrefix("123e4567-e89b-12d3-a456-426614174000"));
-    }
-
-    private static String lowerHex(String percentEncoded) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < percentEncoded.length(); i++) {
-            char c = percentEncoded.charAt(i);
-            if (c == '%' && i + 2 < percentEncoded.length()) {
-                sb.append('%').append(percentEncoded.substring(i + 1, i + 3).toLowerCase(Locale.ROOT));
-                i += 2;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }
