@@ -7,18 +7,23 @@ import dev.tollgate.domain.Role;
 
 /**
  * A customer request after authentication: who is calling, which account it acts for (personal or a workspace),
- * the caller's role there, and the account's balance as read on entry ({@code null} when it was not read), which
- * answers {@code credits_remaining} for calls that do not move credits without another read.
+ * the caller's role there, the account's balance as read on entry ({@code null} when it was not read), which
+ * answers {@code credits_remaining} for calls that do not move credits without another read, and the bearer token
+ * the request presented ({@code null} when not known), a secret in play that execution redacts from upstream text.
  */
-public record Acting(Caller caller, Account account, Role role, Balance balanceAtEntry) {
+public record Acting(Caller caller, Account account, Role role, Balance balanceAtEntry, String bearerToken) {
+
+    public Acting(Caller caller, Account account, Role role, Balance balanceAtEntry) {
+        this(caller, account, role, balanceAtEntry, null);
+    }
 
     public Acting(Caller caller, Account account, Role role) {
-        this(caller, account, role, null);
+        this(caller, account, role, null, null);
     }
 
     /** A caller acting for its own home account: a person for their personal account, an agent for its workspace. */
     public Acting(Caller caller, Account account) {
-        this(caller, account, caller.isAgent() ? Role.AGENT : Role.OWNER, null);
+        this(caller, account, caller.isAgent() ? Role.AGENT : Role.OWNER, null, null);
     }
 
     /**
@@ -35,5 +40,10 @@ public record Acting(Caller caller, Account account, Role role, Balance balanceA
 
     public boolean isWorkspace() {
         return account.type() == Account.Type.WORKSPACE;
+    }
+
+    @Override
+    public String toString() {
+        return "Acting[caller=" + caller + ", account=" + account.id() + ", role=" + role + "]";
     }
 }

@@ -38,12 +38,12 @@ public final class CustomerGate {
             if (named.isPresent() && !named.get().equals(caller.homeAccountId())) {
                 throw TollgateException.notFound("Workspace");
             }
-            return acting(caller, caller.homeAccountId(), Role.AGENT);
+            return acting(request, caller, caller.homeAccountId(), Role.AGENT);
         }
         if (named.isEmpty() || named.get().equals(caller.homeAccountId())) {
-            return acting(caller, caller.homeAccountId(), Role.OWNER);
+            return acting(request, caller, caller.homeAccountId(), Role.OWNER);
         }
-        return actFor(caller, named.get());
+        return actFor(request, caller, named.get());
     }
 
     /** The caller acting for workspace {@code workspaceId} (a path parameter), with their role there. */
@@ -53,23 +53,24 @@ public final class CustomerGate {
             if (!workspaceId.equals(caller.homeAccountId())) {
                 throw TollgateException.notFound("Workspace");
             }
-            return acting(caller, workspaceId, Role.AGENT);
+            return acting(request, caller, workspaceId, Role.AGENT);
         }
-        return actFor(caller, workspaceId);
+        return actFor(request, caller, workspaceId);
     }
 
-    private Acting actFor(Caller caller, String workspaceId) {
+    private Acting actFor(ApiRequest request, Caller caller, String workspaceId) {
         if (!Ids.looksLike(workspaceId, "ws")) {
             throw TollgateException.notFound("Workspace");
         }
         Role role = workspaces.membership(workspaceId, caller.principalId())
                 .orElseThrow(() -> TollgateException.notFound("Workspace")).role();
-        return acting(caller, workspaceId, role);
+        return acting(request, caller, workspaceId, role);
     }
 
-    private Acting acting(Caller caller, String accountId, Role role) {
+    private Acting acting(ApiRequest request, Caller caller, String accountId, Role role) {
         var both = accounts.requireActiveWithBalance(accountId);
-        return new Acting(caller, both.account(), role, both.balance());
+        return new Acting(caller, both.account(), role, both.balance(),
+                Authenticator.bearerToken(request.header("authorization")).orElse(null));
     }
 
     /** A JSON body's "workspace", if any; the parse is kept for the endpoint. */

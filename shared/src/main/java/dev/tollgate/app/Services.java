@@ -26,6 +26,7 @@ import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.execution.UpstreamClient;
 import dev.tollgate.store.DynamoA2aTaskStore;
+import dev.tollgate.execution.UpstreamKeyVerifier;
 import dev.tollgate.store.DynamoAtomicWriter;
 import dev.tollgate.store.DynamoIdempotencyStore;
 import dev.tollgate.store.DynamoUsageStore;
@@ -49,9 +50,9 @@ import dev.tollgate.vault.DataKeyService;
 import dev.tollgate.vault.EnvelopeCipher;
 import dev.tollgate.vault.EnvelopeKeyVault;
 import dev.tollgate.vault.KeyRegistry;
+import dev.tollgate.vault.KeyVerifier;
 import dev.tollgate.vault.LocalKeyring;
 import dev.tollgate.vault.ProviderKeyStore;
-import dev.tollgate.vault.VerifyClient;
 import java.nio.file.Path;
 import dev.tollgate.workspace.WorkspaceService;
 import dev.tollgate.workspace.WorkspaceStore;
@@ -86,10 +87,11 @@ public final class Services {
             new DynamoProviderKeyStore(dynamo(), tables().providerKeys()));
     private final Supplier<EnvelopeKeyVault> envelopeVault = lazy(() ->
             new EnvelopeKeyVault(providerKeyStore(), envelope(), audit(), clock()));
-    private final Supplier<VerifyClient> verifyClient = lazy(() ->
-            new VerifyClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
+    /** Verification shares the execution's client, built on the first verify call: most functions never make one. */
+    private final Supplier<KeyVerifier> keyVerifier = lazy(() ->
+            new UpstreamKeyVerifier(request -> upstreamClient().send(request)));
     private final Supplier<KeyRegistry> keyRegistry = lazy(() -> new KeyRegistry(catalog(), providerKeyStore(),
-            envelope(), envelopeVault.get(), verifyClient(), audit(), clock()));
+            envelope(), envelopeVault.get(), keyVerifier.get(), audit(), clock()));
     private final Supplier<Authenticator> authenticator = lazy(() -> new Authenticator(apiKeyStore(), clock()));
     private final Supplier<AccountService> accountService = lazy(() -> new AccountService(accountStore(), apiKeyStore(),
             ledger(), audit(), clock(), config().get("TOLLGATE_TOKEN_PREFIX", "tg_test_"), balanceShards()));
@@ -255,10 +257,6 @@ public final class Services {
      */
     public KeyVault keyVault() {
         return keyVaultOverride != null ? keyVaultOverride : envelopeVault.get();
-    }
-
-    public VerifyClient verifyClient() {
-        return verifyClient.get();
     }
 
     /** BYOK and platform key registration, listing, verification, deletion and rewrap. */

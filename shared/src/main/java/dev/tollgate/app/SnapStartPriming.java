@@ -6,6 +6,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.Redactor;
+import dev.tollgate.log.SecretRedactor;
 import java.util.Map;
 import org.crac.Context;
 import org.crac.Core;
@@ -53,5 +54,6 @@ public final class SnapStartPriming implements Resource {
         ApiKeyTokens.isWellFormed(ApiKeyTokens.generate(ApiKeyTokens.TEST_PREFIX));
         ApiKeyTokens.hash("tg_test_priming");
         Redactor.redact("priming sk-proj-0000000000000000000000");
+        SecretRedactor.of("sk-proj-0000000000000000000000").redact("priming sk-proj-0000000000000000000000");
     }
 }

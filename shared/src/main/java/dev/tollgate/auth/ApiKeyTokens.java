@@ -32,8 +32,12 @@ public final class ApiKeyTokens {
         }
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
-        String body = base62(new BigInteger(1, random), BODY_LENGTH);
-        return prefix + body + checksum(prefix + body);
+        return withChecksum(prefix + base62(new BigInteger(1, random), BODY_LENGTH));
+    }
+
+    /** A prefix and body completed with their checksum: the token's last 6 characters. */
+    public static String withChecksum(String prefixAndBody) {
+        return prefixAndBody + checksum(prefixAndBody);
     }
 
     /** Shape and checksum only; says nothing about whether the token exists. */

@@ -42,7 +42,8 @@ public final class Authenticator {
         return record.caller();
     }
 
-    static Optional<String> bearerToken(Optional<String> header) {
+    /** The token of an {@code Authorization: Bearer …} header, if it has one. */
+    public static Optional<String> bearerToken(Optional<String> header) {
         return header.map(String::trim)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).trim())

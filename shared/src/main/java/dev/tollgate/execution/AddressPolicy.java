@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
  * Which addresses a customer-supplied upstream URL (an Ollama base URL) may reach (SPEC 7.4). Everything that is not
  * a public unicast address is refused: loopback, "this network", private ranges, CGNAT, link-local (including the
  * cloud metadata address 169.254.169.254), documentation and benchmark ranges, multicast, reserved, and the IPv6
- * equivalents (ULA, link-local, site-local, discard) as well as IPv6 forms that embed an IPv4 address
- * (IPv4-mapped, IPv4-compatible, NAT64, 6to4), which are judged by the embedded address. Teredo is refused outright
- * because its embedded address is obfuscated.
+ * equivalents as well as IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64, 6to4), which are judged by the
+ * embedded address. IPv6 is allowed only inside global unicast 2000::/3, and there not in 2001::/23 (IETF protocol
+ * assignments: Teredo, whose embedded address is obfuscated, benchmarking, ORCHID), 2001:db8::/32 or 3fff::/20
+ * (documentation). The deprecated IPv4-compatible {@code ::a.b.c.d} and local-use NAT64 64:ff9b:1::/48 are refused
+ * outright.
  *
  * <p>Host spellings are normalised the way C resolvers ({@code inet_aton}) read them, so {@code 2130706433},
  * {@code 0x7f.1} and {@code 017700000001} are all 127.0.0.1 and refused as such; a host that looks numeric but is
@@ -142,35 +144,25 @@ public final class AddressPolicy {
             }
             return true; // 64:ff9b:1::/48 local-use NAT64
         }
-        if (first == 0x01 && second == 0x00 && allZero(b, 2, 8)) {
-            return true; // 100::/64 discard-only
+        if ((first & 0xe0) != 0x20) {
+            // Outside 2000::/3, the only global unicast block: unique local fc00::/7, link-local fe80::/10,
+            // site-local fec0::/10, multicast ff00::/8, discard-only 100::/64, SRv6 SIDs 5f00::/16, SIIT
+            // ::ffff:0:0:0/96, and everything IANA has not assigned.
+            return true;
         }
         if (first == 0x20 && second == 0x01) {
             int third = b[2] & 0xff;
-            int fourth = b[3] & 0xff;
-            if (third == 0x0d && fourth == 0xb8) {
+            if ((third & 0xfe) == 0x00) {
+                return true; // 2001::/23 IETF protocol assignments: Teredo, benchmarking, ORCHID, AMT, ...
+            }
+            if (third == 0x0d && (b[3] & 0xff) == 0xb8) {
                 return true; // 2001:db8::/32 documentation
-            }
-            if (third == 0x00 && fourth == 0x00) {
-                return true; // 2001::/32 Teredo (obfuscated embedded IPv4)
-            }
-            if (third == 0x00 && (fourth & 0xf0) == 0x10) {
-                return true; // 2001:10::/28 ORCHID
             }
         }
         if (first == 0x20 && second == 0x02) {
             return isForbiddenIpv4(b, 2); // 2002::/16 6to4 embeds an IPv4 address
         }
-        if ((first & 0xfe) == 0xfc) {
-            return true; // fc00::/7 unique local
-        }
-        if (first == 0xfe && (second & 0xc0) == 0x80) {
-            return true; // fe80::/10 link-local
-        }
-        if (first == 0xfe && (second & 0xc0) == 0xc0) {
-            return true; // fec0::/10 site-local (deprecated)
-        }
-        return first == 0xff; // ff00::/8 multicast
+        return first == 0x3f && second == 0xff && (b[2] & 0xf0) == 0x00; // 3fff::/20 documentation
     }
 
     private static boolean isForbiddenIpv4(byte[] b, int offset) {

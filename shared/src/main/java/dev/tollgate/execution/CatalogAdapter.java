@@ -12,6 +12,7 @@ import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.PathParam;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ResponseFormat;
+import dev.tollgate.catalog.Verify;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.JsonLimits;
@@ -19,6 +20,7 @@ import dev.tollgate.vault.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,6 +45,9 @@ import java.util.Map;
 public final class CatalogAdapter {
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
+    /** How long a key verification may take (SPEC 6.3): a cheap call, well inside the function timeout. */
+    static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(10);
+
     /**
      * Builds the request. The secret is revealed only into the request's headers, query or base URL.
      *
@@ -52,28 +57,14 @@ public final class CatalogAdapter {
     public UpstreamRequest build(Provider provider, Operation operation, ObjectNode input, Secret secret) {
         ObjectNode fields = input.deepCopy();
         String secretText = secret == null ? null : secret.reveal();
-        AuthStyle auth = provider.auth();
-        if (auth.needsSecret() && secretText == null) {
+        if (provider.auth().needsSecret() && secretText == null) {
             throw new IllegalStateException("operation " + operation.toolName() + " needs a key");
-        }
-
-        String base;
-        boolean customerHost = false;
-        if (auth.kind() == AuthStyle.Kind.BASE_URL) {
-            base = customerBaseUrl(secretText);
-            customerHost = true;
-        } else {
-            base = provider.baseUrl().orElseThrow(() -> new IllegalStateException("provider without base_url"));
         }
 
         Map<String, String> pathValues = new HashMap<>();
         for (PathParam param : operation.path().params()) {
             if (param.source() == PathParam.Source.SECRET_USER) {
-                int colon = secretText == null ? -1 : secretText.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalStateException("the key of " + provider.id() + " has no user part");
-                }
-                pathValues.put(param.name(), secretText.substring(0, colon));
+                pathValues.put(param.name(), secretUser(provider, secretText));
             } else {
                 JsonNode value = fields.remove(param.name());
                 if (value == null || !(value.isTextual() || value.isNumber())) {
@@ -115,7 +106,33 @@ public final class CatalogAdapter {
             case NONE -> fields.properties().forEach(e -> encodeField(e.getKey(), e.getValue(), true, query));
             default -> throw new IllegalStateException("unknown body encoding " + operation.body());
         }
+        return request(provider, operation.method(), path, query, headers, body, secretText,
+                operation.response() == ResponseFormat.JSON ? "application/json" : "*/*", operation.timeout());
+    }
 
+    /**
+     * The catalog's free verify call for a key (SPEC 6.3), authenticated exactly as the provider's operations are,
+     * so that verification goes through the same guarded client and the same customer-URL rules as execution.
+     */
+    public UpstreamRequest buildVerify(Provider provider, Verify verify, Secret secret) {
+        String secretText = secret.reveal();
+        Map<String, String> pathValues = new HashMap<>();
+        for (PathParam param : verify.path().params()) {
+            if (param.source() == PathParam.Source.SECRET_USER) {
+                pathValues.put(param.name(), secretUser(provider, secretText));
+            }
+        }
+        return request(provider, verify.method().toUpperCase(Locale.ROOT), verify.path().expand(pathValues),
+                new ArrayList<>(), new ArrayList<>(), null, secretText, "application/json", VERIFY_TIMEOUT);
+    }
+
+    /** Adds the provider's base URL (or the customer's, for base-URL auth), its auth and static headers. */
+    private static UpstreamRequest request(Provider provider, String method, String path,
+                                           List<Map.Entry<String, String>> query, List<Map.Entry<String, String>> headers,
+                                           byte[] body, String secretText, String accept, Duration timeout) {
+        AuthStyle auth = provider.auth();
+        String base = auth.kind() == AuthStyle.Kind.BASE_URL ? customerBaseUrl(secretText)
+                : provider.baseUrl().orElseThrow(() -> new IllegalStateException("provider without base_url"));
         switch (auth.kind()) {
             case BEARER -> headers.add(header("Authorization", "Bearer " + secretText));
             case HEADER -> headers.add(header(auth.parameter().orElseThrow(), secretText));
@@ -128,7 +145,7 @@ public final class CatalogAdapter {
             default -> throw new IllegalStateException("unknown auth style " + auth);
         }
         provider.headers().forEach((name, value) -> headers.add(header(name, value)));
-        headers.add(header("Accept", operation.response() == ResponseFormat.JSON ? "application/json" : "*/*"));
+        headers.add(header("Accept", accept));
 
         String url = base + path + (query.isEmpty() ? "" : "?" + formEncode(query));
         URI uri;
@@ -138,7 +155,16 @@ public final class CatalogAdapter {
             throw new TollgateException(ErrorCode.VALIDATION_FAILED, "The input does not make a valid provider URL",
                     Map.of("pointer", "/input"));
         }
-        return new UpstreamRequest(operation.method(), uri, headers, body, operation.timeout(), customerHost);
+        return new UpstreamRequest(method, uri, headers, body, timeout, auth.kind() == AuthStyle.Kind.BASE_URL);
+    }
+
+    /** The user part of a {@code user:pass} secret (Twilio's AccountSid), for a path placeholder. */
+    private static String secretUser(Provider provider, String secretText) {
+        int colon = secretText == null ? -1 : secretText.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalStateException("the key of " + provider.id() + " has no user part");
+        }
+        return secretText.substring(0, colon);
     }
 
     /**

@@ -33,6 +33,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
 import java.io.IOException;
@@ -148,7 +149,7 @@ public final class ExecutionService implements ToolExecutor {
     private final IdempotencyStore idempotency;
     private final UsageStore usage;
     private final AtomicWriter writer;
-    private final UpstreamClient upstream;
+    private final Upstream upstream;
     private final InputValidator validator;
     private final CatalogAdapter adapter;
     private final AgentKeyBindings agents;
@@ -156,7 +157,7 @@ public final class ExecutionService implements ToolExecutor {
     private final Settings settings;
 
     public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
-                            UsageStore usage, AtomicWriter writer, UpstreamClient upstream, AgentKeyBindings agents,
+                            UsageStore usage, AtomicWriter writer, Upstream upstream, AgentKeyBindings agents,
                             Clock clock, Settings settings) {
         this.catalog = catalog;
         this.vault = vault;
@@ -559,9 +560,11 @@ public final class ExecutionService implements ToolExecutor {
             return exchangeStreaming(a, input, secret, kind, byokKeyId);
         }
         UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
-        UpstreamResponse response = upstream.send(request);
+        // Nothing the provider sent travels on (result, error, stored response, log) with a secret of this call in it.
+        SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
+        UpstreamResponse response = upstream.send(request).redacted(inPlay);
         if (!response.isSuccess()) {
-            throw ProviderErrors.map(a.provider.name(), response, kind, secret == null ? null : secret.reveal(), byokKeyId);
+            throw ProviderErrors.map(a.provider.name(), response, kind, inPlay, byokKeyId);
         }
         JsonNode result = adapter.result(a.operation, response);
         return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
@@ -574,10 +577,10 @@ public final class ExecutionService implements ToolExecutor {
         UpstreamRequest request = streaming.streamingRequest(
                 adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
         String mode = a.resolution.mode().wire();
+        SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
         UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode));
         if (streamed.refused() != null) {
-            throw ProviderErrors.map(a.provider.name(), streamed.refused(), kind, secret == null ? null : secret.reveal(),
-                    byokKeyId);
+            throw ProviderErrors.map(a.provider.name(), streamed.refused().redacted(inPlay), kind, inPlay, byokKeyId);
         }
         return new Called(streamed.assembled(), streamed.assembled());
     }

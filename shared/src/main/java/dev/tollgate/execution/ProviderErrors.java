@@ -5,6 +5,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Redactor;
+import dev.tollgate.log.SecretRedactor;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Maps a provider's non-2xx answer to Tollgate's error (SPEC 7.4). The provider's own message is passed on where it
- * helps the caller, with any echo of the secret removed ({@link Redactor}) and cut to {@value #MAX_MESSAGE} characters.
+ * helps the caller, cut to {@value #MAX_MESSAGE} characters. The body reaches here already redacted of the secrets in
+ * play; the decoded message is redacted again (a JSON escape can hide an echo from the raw pass) and then for anything
+ * shaped like a known key ({@link Redactor}).
  */
 final class ProviderErrors {
     static final int MAX_MESSAGE = 500;
@@ -27,13 +30,11 @@ final class ProviderErrors {
     private ProviderErrors() {
     }
 
-    /**
-     * The exception for an unsuccessful response; {@code secret} (may be null) is scrubbed from the provider message.
-     */
-    static TollgateException map(String providerName, UpstreamResponse response, KeyKind keyKind, String secret,
-                                 String byokKeyId) {
+    /** The exception for an unsuccessful response; {@code secrets} are the secrets in play for the call. */
+    static TollgateException map(String providerName, UpstreamResponse response, KeyKind keyKind,
+                                 SecretRedactor secrets, String byokKeyId) {
         int status = response.status();
-        String providerMessage = message(response, secret);
+        String providerMessage = message(response, secrets);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("provider_status", status);
         if (status >= 300 && status < 400) {
@@ -74,8 +75,8 @@ final class ProviderErrors {
                 + status + "; nothing was charged", details);
     }
 
-    /** The provider's error message, if its body has one, scrubbed of the secret. */
-    static String message(UpstreamResponse response, String secret) {
+    /** The provider's error message, if its body has one, without any secret. */
+    static String message(UpstreamResponse response, SecretRedactor secrets) {
         byte[] body = response.body();
         if (body == null || body.length == 0) {
             return null;
@@ -101,22 +102,8 @@ final class ProviderErrors {
         if (text == null) {
             return null;
         }
-        String scrubbed = scrub(text, secret);
+        String scrubbed = Redactor.redact(secrets.redact(text));
         scrubbed = scrubbed.replaceAll("[\\r\\n\\t]+", " ").trim();
         return scrubbed.length() <= MAX_MESSAGE ? scrubbed : scrubbed.substring(0, MAX_MESSAGE) + "…";
-    }
-
-    /** Removes the secret, each part of a {@code user:pass} secret, and anything shaped like a known key. */
-    static String scrub(String text, String secret) {
-        String out = text;
-        if (secret != null) {
-            out = Redactor.redact(out, secret);
-            int colon = secret.indexOf(':');
-            if (colon > 0 && !secret.startsWith("http")) {
-                out = Redactor.redact(out, secret.substring(colon + 1));
-                out = Redactor.redact(out, secret.substring(0, colon));
-            }
-        }
-        return Redactor.redact(out);
     }
 }

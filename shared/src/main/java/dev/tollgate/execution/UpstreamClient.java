@@ -5,6 +5,8 @@ import dev.tollgate.domain.TollgateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -31,7 +33,8 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The one HTTP client for provider calls (SPEC 7.4), shared by every request of a container.
+ * The one HTTP client for provider calls (SPEC 7.4) — execution and key verification — shared by every request of a
+ * container; Apache HttpClient 5 behind the small {@link Upstream} interface.
  *
  * <ul>
  *   <li>Redirects are never followed (a key must not travel to another host): a 3xx comes back as a response.</li>
@@ -39,11 +42,12 @@ import org.apache.hc.core5.util.Timeout;
  *       no system proxy.</li>
  *   <li>The operation's timeout is a hard deadline for the whole exchange, body included.</li>
  *   <li>Bodies over {@link #MAX_RESPONSE_BYTES} are refused while reading (after decompression).</li>
- *   <li>Customer-supplied hosts go through a second connection pool whose {@link GuardedDnsResolver} refuses private
- *       and link-local addresses at connect time; the pools never share a connection.</li>
+ *   <li>Customer-supplied hosts go through a second connection pool whose name resolver is {@link AddressGuard}: it
+ *       refuses private, link-local and reserved addresses, and the pool connects to exactly the addresses it
+ *       returned; the pools never share a connection.</li>
  * </ul>
  */
-public final class UpstreamClient implements AutoCloseable {
+public final class UpstreamClient implements Upstream, AutoCloseable {
     /** Lambda responses are capped at 6 MB; the base64 or JSON envelope needs the rest. */
     public static final int MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(5);
@@ -53,8 +57,23 @@ public final class UpstreamClient implements AutoCloseable {
     private final ScheduledExecutorService deadlines;
 
     public UpstreamClient(boolean allowPrivateUpstreams) {
+        this(new AddressGuard(allowPrivateUpstreams));
+    }
+
+    /** A client whose customer-host pool resolves names through {@code guard} (tests pass one with a fake DNS). */
+    public UpstreamClient(AddressGuard guard) {
         this.catalogHosts = build(SystemDefaultDnsResolver.INSTANCE);
-        this.customerHosts = build(new GuardedDnsResolver(allowPrivateUpstreams));
+        this.customerHosts = build(new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return guard.resolve(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return AddressPolicy.normaliseHost(host);
+            }
+        });
         this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upstream-deadlines");
             t.setDaemon(true);
@@ -85,13 +104,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .build();
     }
 
-    /**
-     * Sends the request and reads the whole response.
-     *
-     * @throws TollgateException {@code upstream_timeout}, {@code upstream_address_forbidden},
-     *                           {@code upstream_response_too_large}, or {@code upstream_error} when the provider could
-     *                           not be reached
-     */
+    @Override
     public UpstreamResponse send(UpstreamRequest request) {
         return exchange(request, (response, started) -> new UpstreamResponse(response.getCode(), headers(response),
                 read(response.getEntity()), (System.nanoTime() - started) / 1_000_000));
@@ -116,6 +129,7 @@ public final class UpstreamClient implements AutoCloseable {
      * read is refused. A stream that breaks is {@code upstream_error}, one cut by the deadline {@code upstream_timeout};
      * a {@link TollgateException} thrown by the reader passes through unchanged.
      */
+    @Override
     public Streamed stream(UpstreamRequest request, StreamReader reader) {
         return exchange(request, (response, started) -> {
             if (response.getCode() < 200 || response.getCode() >= 300) {
@@ -157,7 +171,7 @@ public final class UpstreamClient implements AutoCloseable {
         CloseableHttpClient client = request.customerHost() ? customerHosts : catalogHosts;
         try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
             return reader.read(response, started);
-        } catch (GuardedDnsResolver.ForbiddenAddressException e) {
+        } catch (AddressGuard.ForbiddenAddressException e) {
             throw new TollgateException(ErrorCode.UPSTREAM_ADDRESS_FORBIDDEN,
                     "The upstream URL resolves to an address Tollgate does not connect to "
                             + "(private, loopback, link-local or reserved)");

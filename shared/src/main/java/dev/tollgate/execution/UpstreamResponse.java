@@ -1,5 +1,7 @@
 package dev.tollgate.execution;
 
+import dev.tollgate.log.SecretRedactor;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,5 +19,25 @@ public record UpstreamResponse(int status, Map<String, String> headers, byte[] b
 
     public boolean isSuccess() {
         return status >= 200 && status < 300;
+    }
+
+    /** This response with every echo of the secrets in play removed from its body and header values. */
+    public UpstreamResponse redacted(SecretRedactor secrets) {
+        if (secrets.isEmpty()) {
+            return this;
+        }
+        byte[] cleanBody = secrets.redact(body);
+        Map<String, String> cleanHeaders = headers;
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String value = secrets.redact(header.getValue());
+            if (value != header.getValue()) {
+                if (cleanHeaders == headers) {
+                    cleanHeaders = new HashMap<>(headers);
+                }
+                cleanHeaders.put(header.getKey(), value);
+            }
+        }
+        return cleanBody == body && cleanHeaders == headers ? this
+                : new UpstreamResponse(status, cleanHeaders, cleanBody, elapsedMs);
     }
 }

@@ -6,25 +6,33 @@ import java.util.regex.Pattern;
 
 /**
  * Masks anything that looks like a secret before it can reach a log line or an error message: Tollgate API
- * keys and the key formats of every catalog provider. This is a safety net behind the rule that code never puts
- * a secret into a string in the first place.
+ * keys, the key formats of every catalog provider (a known prefix and at least 8 more key characters, so a prefix
+ * fragment is masked too), long hex strings, and the value after {@code Bearer}, {@code Basic} or an
+ * {@code api_key}-style name. This is the second net: the first is {@link SecretRedactor}, which knows the secrets
+ * in play and every encoding of them, and the rule that code never puts a secret into a string in the first place.
  */
 public final class Redactor {
+    /** Not preceded by a letter or digit: "sk-…" but not "task-…" or "mask-…" ("key_sk-…" still matches). */
+    private static final String START = "(?<![A-Za-z0-9])";
     private static final List<Pattern> PATTERNS = List.of(
-            Pattern.compile("tg_(?:live|test)_[0-9A-Za-z]{20,}"),
-            Pattern.compile("sk-ant-[A-Za-z0-9_\\-]{8,}"),
-            Pattern.compile("sk-or-[A-Za-z0-9_\\-]{8,}"),
-            Pattern.compile("sk-(?:proj-)?[A-Za-z0-9_\\-]{16,}"),
-            Pattern.compile("(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}"),
-            Pattern.compile("AIza[0-9A-Za-z_\\-]{20,}"),
-            Pattern.compile("AC[0-9a-fA-F]{32}:[A-Za-z0-9]{8,}"),
-            Pattern.compile("re_[A-Za-z0-9_]{8,}"),
-            Pattern.compile("tvly-[A-Za-z0-9_\\-]{8,}"),
-            Pattern.compile("fc-[A-Za-z0-9]{8,}"),
-            Pattern.compile("bb_live_[A-Za-z0-9_\\-]{8,}"),
+            Pattern.compile(START + "tg_(?:live|test)_[0-9A-Za-z]{8,}"),
+            Pattern.compile(START + "sk-ant-[A-Za-z0-9_\\-]{8,}"),
+            Pattern.compile(START + "sk-or-[A-Za-z0-9_\\-]{8,}"),
+            Pattern.compile(START + "sk-(?:proj-)?[A-Za-z0-9_\\-]{8,}"),
+            Pattern.compile(START + "(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8,}"),
+            Pattern.compile(START + "sk_[A-Za-z0-9]{8,}"),
+            Pattern.compile(START + "AIza[0-9A-Za-z_\\-]{8,}"),
+            Pattern.compile(START + "AC[0-9a-fA-F]{32}:[A-Za-z0-9]{8,}"),
+            Pattern.compile(START + "re_[A-Za-z0-9_]{8,}"),
+            Pattern.compile(START + "tvly-[A-Za-z0-9_\\-]{8,}"),
+            Pattern.compile(START + "fc-[A-Za-z0-9]{8,}"),
+            Pattern.compile(START + "bb_live_[A-Za-z0-9_\\-]{8,}"),
             Pattern.compile("(?i)\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b"),
             Pattern.compile("\\b[0-9a-fA-F]{32,}\\b"),
-            Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=\\-]{8,}"));
+            Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=\\-]{8,}"),
+            // Base64 credentials have a digit or a +, / or = somewhere; "Basic authentication" has none.
+            Pattern.compile("(?i:(basic\\s+))(?=[A-Za-z]*[0-9+/=])[A-Za-z0-9+/]{12,}={0,2}"),
+            Pattern.compile("(?i)((?:x-goog-|xi-|x-bb-|x-)?api[_-]?key[\"']?\\s*[:=]\\s*[\"']?)[A-Za-z0-9._~+/=\\-]{8,}"));
 
     private Redactor() {
     }
@@ -49,9 +57,4 @@ public final class Redactor {
         return out;
     }
 
-    /** Removes every occurrence of a known secret (and its long fragments are caught by the patterns above). */
-    public static String redact(String text, String secret) {
-        String out = text == null ? null : (secret == null || secret.length() < 4 ? text : text.replace(secret, "[REDACTED]"));
-        return redact(out);
-    }
 }

@@ -38,12 +38,12 @@ public final class KeyRegistry {
     private final ProviderKeyStore store;
     private final EnvelopeCipher cipher;
     private final EnvelopeKeyVault vault;
-    private final VerifyClient verifier;
+    private final KeyVerifier verifier;
     private final AuditTrail audit;
     private final Clock clock;
 
     public KeyRegistry(ProviderCatalog catalog, ProviderKeyStore store, EnvelopeCipher cipher, EnvelopeKeyVault vault,
-                       VerifyClient verifier, AuditTrail audit, Clock clock) {
+                       KeyVerifier verifier, AuditTrail audit, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.cipher = cipher;
@@ -218,7 +218,7 @@ public final class KeyRegistry {
         }
         int status;
         try (Secret secret = new Secret(cipher.open(stored.sealed(), stored.context()))) {
-            status = verifier.check(provider.get(), secret).orElseThrow();
+            status = verifier.check(provider.get(), provider.get().verify().get(), secret);
         }
         Instant now = clock.instant();
         Optional<ProviderKey.Status> verdict = verdict(provider.get(), status);
@@ -368,7 +368,7 @@ public final class KeyRegistry {
         }
         int status;
         try (Secret copy = new Secret(secret.clone())) {
-            status = verifier.check(provider, copy).orElseThrow();
+            status = verifier.check(provider, provider.verify().get(), copy);
         }
         Optional<ProviderKey.Status> verdict = verdict(provider, status);
         if (verdict.isPresent() && verdict.get() == ProviderKey.Status.REJECTED) {

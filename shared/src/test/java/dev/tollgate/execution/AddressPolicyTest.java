@@ -46,7 +46,13 @@ class AddressPolicyTest {
             "2002:7f00:1::1", "2002:a9fe:a9fe::",           // 6to4 embedding private
             "2001:db8::1",                                  // documentation
             "2001:0:4136:e378:8000:63bf:3fff:fdd2",         // Teredo
-            "100::1"                                        // discard-only
+            "100::1",                                       // discard-only
+            "2001:2::1", "2001:20::1", "2001:1::1",         // benchmarking, ORCHIDv2, other IETF assignments
+            "3fff::1", "3fff:fff::1",                       // documentation (RFC 9637)
+            "5f00::1", "4000::1", "1000::1", "e000::1",     // SRv6 SIDs, unassigned space outside 2000::/3
+            "::ffff:0:7f00:1", "::ffff:0:808:808",          // SIIT IPv4-translated
+            "64:ff9b:1::808:808",                           // local-use NAT64, even of a public address
+            "2002:c0a8:101::1", "2002:6440::1"              // 6to4 of 192.168.1.1 and CGNAT
     })
     void nonPublicAddressesAreRefused(String literal) throws Exception {
         assertTrue(AddressPolicy.isForbidden(ip(literal)), literal);
@@ -55,7 +61,8 @@ class AddressPolicyTest {
     @ParameterizedTest(name = "{0} is allowed")
     @ValueSource(strings = {"8.8.8.8", "1.1.1.1", "93.184.216.34", "172.32.0.1", "172.15.255.255", "100.128.0.1",
             "100.63.255.255", "192.169.0.1", "169.255.0.1", "223.255.255.255", "2606:4700:4700::1111",
-            "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8"})
+            "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8", "2001:200::1",
+            "2a00:1450:4001:80b::200e", "3fff:1000::1"})
     void publicAddressesAreAllowed(String literal) throws Exception {
         assertFalse(AddressPolicy.isForbidden(ip(literal)), literal);
     }
@@ -94,19 +101,19 @@ class AddressPolicyTest {
 
     @Test
     void theResolverRefusesPrivateAnswersAndRebindingMixes() {
-        GuardedDnsResolver resolver = new GuardedDnsResolver(false, host -> switch (host) {
+        AddressGuard resolver = new AddressGuard(false, host -> switch (host) {
             case "localhost" -> new InetAddress[] {InetAddress.getByAddress(new byte[] {127, 0, 0, 1})};
             case "rebind.example" -> new InetAddress[] {InetAddress.getByAddress(new byte[] {93, (byte) 184, (byte) 216, 34}),
                     InetAddress.getByAddress(new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})};
             case "ollama.example" -> new InetAddress[] {InetAddress.getByAddress(new byte[] {93, (byte) 184, (byte) 216, 34})};
             default -> throw new UnknownHostException(host);
         });
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("localhost"));
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("LOCALHOST."));
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("rebind.example"));
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("0x7f.1"));
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("[::ffff:a9fe:a9fe]"));
-        assertThrows(GuardedDnsResolver.ForbiddenAddressException.class, () -> resolver.resolve("08.0.0.1"));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("localhost"));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("LOCALHOST."));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("rebind.example"));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("0x7f.1"));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("[::ffff:a9fe:a9fe]"));
+        assertThrows(AddressGuard.ForbiddenAddressException.class, () -> resolver.resolve("08.0.0.1"));
         assertThrows(UnknownHostException.class, () -> resolver.resolve("nx.example"));
         assertDoesNotThrowOn(resolver, "ollama.example");
     }
@@ -114,7 +121,7 @@ class AddressPolicyTest {
     @Test
     void literalsNeverReachDnsAndPrivateIsAllowedWhenConfigured() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
-        GuardedDnsResolver permissive = new GuardedDnsResolver(true, host -> {
+        AddressGuard permissive = new AddressGuard(true, host -> {
             lookups.incrementAndGet();
             return new InetAddress[] {InetAddress.getByAddress(new byte[] {127, 0, 0, 1})};
         });
@@ -126,7 +133,7 @@ class AddressPolicyTest {
         assertEquals(1, lookups.get());
     }
 
-    private static void assertDoesNotThrowOn(GuardedDnsResolver resolver, String host) {
+    private static void assertDoesNotThrowOn(AddressGuard resolver, String host) {
         try {
             assertEquals(1, resolver.resolve(host).length);
         } catch (UnknownHostException e) {

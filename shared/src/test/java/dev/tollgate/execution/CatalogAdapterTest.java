@@ -170,4 +170,33 @@ class CatalogAdapterTest {
         assertEquals("audio/mpeg", result.path("content_type").asText());
         assertEquals("AQID", result.path("data_base64").asText());
     }
+
+    @Test
+    void verifyCallsAreAuthenticatedLikeTheProvidersOperations() {
+        var twilio = CATALOG.provider("twilio").orElseThrow();
+        String sid = "AC" + "0123456789abcdef".repeat(2);
+        UpstreamRequest basic = adapter.buildVerify(twilio, twilio.verify().orElseThrow(),
+                new Secret((sid + ":tok").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("GET", basic.method());
+        assertEquals("https://api.twilio.com/2010-04-01/Accounts/" + sid + ".json", basic.uri().toString());
+        assertEquals("Basic " + Base64.getEncoder().encodeToString((sid + ":tok").getBytes(StandardCharsets.UTF_8)),
+                basic.header("Authorization"));
+        assertNull(basic.body());
+        assertEquals(CatalogAdapter.VERIFY_TIMEOUT, basic.timeout());
+
+        var gemini = CATALOG.provider("gemini").orElseThrow();
+        UpstreamRequest header = adapter.buildVerify(gemini, gemini.verify().orElseThrow(),
+                new Secret("AIzaKEY".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("AIzaKEY", header.header("x-goog-api-key"));
+        assertFalse(header.customerHost());
+
+        var ollama = CATALOG.provider("ollama").orElseThrow();
+        UpstreamRequest customer = adapter.buildVerify(ollama, ollama.verify().orElseThrow(),
+                new Secret("http://0x7f000001:11434/".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("http://0x7f000001:11434/api/tags", customer.uri().toString());
+        assertTrue(customer.customerHost(), "a customer base URL goes through the guarded pool");
+        TollgateException withUser = assertThrows(TollgateException.class, () -> adapter.buildVerify(ollama,
+                ollama.verify().orElseThrow(), new Secret("http://user@ollama.example".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(ErrorCode.UPSTREAM_ADDRESS_FORBIDDEN, withUser.code());
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.log.SecretRedactor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,13 +15,15 @@ import org.junit.jupiter.api.Test;
 class ProviderErrorsTest {
     private static final String KEY = "sk-proj-ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
+    private static final SecretRedactor NONE = SecretRedactor.none();
+
     private static UpstreamResponse response(int status, String body, Map<String, String> headers) {
         return new UpstreamResponse(status, headers, body.getBytes(StandardCharsets.UTF_8), 5);
     }
 
     private static TollgateException map(int status, String body, ProviderErrors.KeyKind kind) {
-        return ProviderErrors.map("OpenAI", response(status, body, Map.of("content-type", "application/json")), kind, KEY,
-                kind == ProviderErrors.KeyKind.BYOK ? "byok_1" : null);
+        return ProviderErrors.map("OpenAI", response(status, body, Map.of("content-type", "application/json")), kind,
+                SecretRedactor.of(KEY), kind == ProviderErrors.KeyKind.BYOK ? "byok_1" : null);
     }
 
     @Test
@@ -46,11 +49,11 @@ class ProviderErrorsTest {
     @Test
     void rateLimitPassesRetryAfterThroughWhenWellFormed() {
         TollgateException e = ProviderErrors.map("OpenAI", response(429, "{\"error\":{\"message\":\"slow down\"}}",
-                Map.of("retry-after", "17")), ProviderErrors.KeyKind.BYOK, KEY, "byok_1");
+                Map.of("retry-after", "17")), ProviderErrors.KeyKind.BYOK, SecretRedactor.of(KEY), "byok_1");
         assertEquals(ErrorCode.UPSTREAM_RATE_LIMITED, e.code());
         assertEquals("17", e.headers().get("Retry-After"));
         TollgateException injected = ProviderErrors.map("OpenAI", response(429, "{}",
-                Map.of("retry-after", "1\r\nSet-Cookie: x")), ProviderErrors.KeyKind.BYOK, KEY, "byok_1");
+                Map.of("retry-after", "1\r\nSet-Cookie: x")), ProviderErrors.KeyKind.BYOK, SecretRedactor.of(KEY), "byok_1");
         assertTrue(injected.headers().isEmpty());
     }
 
@@ -69,14 +72,28 @@ class ProviderErrorsTest {
 
     @Test
     void messagesAreFoundInTheUsualPlacesAndCut() {
-        assertEquals("m1", ProviderErrors.message(response(400, "{\"message\":\"m1\"}", Map.of()), null));
-        assertEquals("m2", ProviderErrors.message(response(400, "{\"detail\":\"m2\"}", Map.of()), null));
-        assertEquals("m3", ProviderErrors.message(response(400, "{\"errors\":[{\"message\":\"m3\"}]}", Map.of()), null));
-        assertEquals("plain", ProviderErrors.message(response(400, "plain", Map.of("content-type", "text/plain")), null));
-        String longMessage = ProviderErrors.message(response(400, "{\"message\":\"" + "x".repeat(2000) + "\"}", Map.of()), null);
+        assertEquals("m1", ProviderErrors.message(response(400, "{\"message\":\"m1\"}", Map.of()), NONE));
+        assertEquals("m2", ProviderErrors.message(response(400, "{\"detail\":\"m2\"}", Map.of()), NONE));
+        assertEquals("m3", ProviderErrors.message(response(400, "{\"errors\":[{\"message\":\"m3\"}]}", Map.of()), NONE));
+        assertEquals("plain", ProviderErrors.message(response(400, "plain", Map.of("content-type", "text/plain")), NONE));
+        String longMessage = ProviderErrors.message(response(400, "{\"message\":\"" + "x".repeat(2000) + "\"}", Map.of()), NONE);
         assertTrue(longMessage.length() <= ProviderErrors.MAX_MESSAGE + 1);
         String sid = "AC" + "0123456789abcdef".repeat(2);
-        String scrubbed = ProviderErrors.scrub("bad token tok3n-value-xyz for " + sid, sid + ":tok3n-value-xyz");
-        assertFalse(scrubbed.contains("tok3n-value-xyz"));
+        String twilio = sid + ":tok3nValueXyz0123456789abcdefgh";
+        String echoed = ProviderErrors.message(response(401, "{\"message\":\"bad token tok3nValueXyz0123 for " + sid
+                + "\"}", Map.of()), SecretRedactor.of(twilio));
+        assertFalse(echoed.contains("tok3nValueXyz0123"), echoed);
+        assertFalse(echoed.contains(sid), "a Twilio SID is masked in messages by its shape: " + echoed);
+    }
+
+    @Test
+    void aSecretHiddenByJsonEscapesIsCaughtAfterDecoding() {
+        StringBuilder escaped = new StringBuilder();
+        for (char c : KEY.toCharArray()) {
+            escaped.append(String.format("\\u%04x", (int) c));
+        }
+        String message = ProviderErrors.message(response(400, "{\"message\":\"key " + escaped + "\"}", Map.of()),
+                SecretRedactor.of(KEY));
+        assertEquals("key [REDACTED]", message);
     }
 }

@@ -18,10 +18,14 @@ class RedactorTest {
         List<String> secrets = List.of(
                 ApiKeyTokens.generate(ApiKeyTokens.LIVE_PREFIX),
                 "sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+                "sk-proj-abcdefgh",
+                "tg_test_abcdefgh",
                 "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
                 "sk-or-v1-0123456789abcdef0123456789abcdef",
                 "sk_live_51Habcdefghijklmn",
                 "AIzaSyA1234567890abcdefghijklmnopqrstu",
+                "AIzaSyA12345",
+                "sk_0123456789abcdef0123456789abcdef0123456789abcdef",
                 "AC0123456789abcdef0123456789abcdef:0123456789abcdef0123456789abcdef",
                 "re_123456789_abcdefghij",
                 "tvly-abcdefghijklmnop",
@@ -38,6 +42,19 @@ class RedactorTest {
     void leavesOrdinaryTextAlone() {
         assertEquals("model gpt-4o not found", Redactor.redact("model gpt-4o not found"));
         assertEquals("Authorization: Bearer [REDACTED]", Redactor.redact("Authorization: Bearer abcdefghijklmnop"));
+        for (String text : new String[] {"the task-scheduler_v2 and risk-adjusted numbers", "a share_something_longer name",
+                "Use Basic Authentication or an API key", "Invalid API key: check it"}) {
+            assertEquals(text, Redactor.redact(text));
+        }
+    }
+
+    @Test
+    void credentialsAfterTheirNames() {
+        assertEquals("Authorization: Basic [REDACTED]",
+                Redactor.redact("Authorization: Basic QUMwMTIzNDU2Nzg5YWJjZGVmOnRva2Vu"));
+        assertEquals("{\"x-goog-api-key\": \"[REDACTED]\"}", Redactor.redact("{\"x-goog-api-key\": \"abcdefgh1234\"}"));
+        assertEquals("xi-api-key=[REDACTED]", Redactor.redact("xi-api-key=0123456789abcdefXYZ"));
+        assertEquals("key_[REDACTED]", Redactor.redact("key_sk-proj-abcdefgh1234"));
     }
 
     @Test

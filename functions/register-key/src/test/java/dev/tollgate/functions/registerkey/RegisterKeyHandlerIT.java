@@ -23,6 +23,7 @@ import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.log.Log;
+import dev.tollgate.testing.SecretLeaks;
 import dev.tollgate.testkit.ApiEvents;
 import dev.tollgate.testkit.DynamoExtension;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The RegisterKey Lambda handler driven by the events under events/register-key/, with DynamoDB Local, the local
@@ -292,6 +292,27 @@ class RegisterKeyHandlerIT {
     }
 
     @Test
+    void verifyOfAnOllamaUrlOnLoopbackIsRefusedInEverySpellingWithoutACall() throws Exception {
+        // Deployed configuration: private upstreams are not allowed. WireMock listens on 127.0.0.1.
+        Caller caller = newCaller(Plan.PRO);
+        int port = upstream.port();
+        upstream.stubFor(get(urlEqualTo("/api/tags")).willReturn(aResponse().withStatus(200).withBody("{}")));
+        for (String host : List.of("127.0.0.1", "localhost", "0x7f000001", "2130706433", "0177.0.0.1", "127.1",
+                "[::ffff:7f00:1]", "[::1]")) {
+            String url = "http://" + host + ":" + port;
+            Reply registered = register(caller, "ollama", url);
+            assertEquals(201, registered.status(), url + ": " + registered.raw());
+            Reply verified = send(event("verify", caller, Map.of("byok_PLACEHOLDER", registered.body().path("id").asText())));
+            assertError(verified, 400, "upstream_address_forbidden");
+            assertFalse(verified.raw().contains(host + ":" + port), "the error does not echo the URL: " + verified.raw());
+            var refusedFirst = ApiEvents.withJsonBody(event("register-and-verify", caller, Map.of()),
+                    JSON.createObjectNode().put("provider", "ollama").put("api_key", url));
+            assertError(send(refusedFirst), 400, "upstream_address_forbidden");
+        }
+        upstream.verify(0, getRequestedFor(urlEqualTo("/api/tags")));
+    }
+
+    @Test
     void registerWithVerifyRefusesARejectedKeyAndStoresAnAcceptedOne() throws Exception {
         Caller caller = newCaller(Plan.PRO);
         String bad = "sk_test_" + randomTail(30);
@@ -353,43 +374,8 @@ class RegisterKeyHandlerIT {
         assertFalse(logText.contains(canary.substring(8, 30)), logText);
     }
 
-    /** Every attribute of every item of every table, strings as they are, binaries as UTF-8, Latin-1 and base64. */
+    /** Every attribute of every item of every table as text (binaries decoded). */
     private static String scanEveryTable() {
-        var t = services.tables();
-        StringBuilder all = new StringBuilder();
-        for (String table : List.of(t.accounts(), t.apiKeys(), t.ledger(), t.holds(), t.idempotency(), t.providerKeys(),
-                t.usage(), t.audit())) {
-            services.dynamo().scanPaginator(b -> b.tableName(table)).items().forEach(item -> {
-                all.append(table).append(':');
-                item.forEach((name, value) -> all.append(name).append('=').append(flatten(value)).append(';'));
-                all.append('\n');
-            });
-        }
-        return all.toString();
-    }
-
-    private static String flatten(AttributeValue v) {
-        if (v.s() != null) {
-            return v.s();
-        }
-        if (v.n() != null) {
-            return v.n();
-        }
-        if (v.b() != null) {
-            byte[] bytes = v.b().asByteArray();
-            return new String(bytes, StandardCharsets.UTF_8) + "|" + new String(bytes, StandardCharsets.ISO_8859_1)
-                    + "|" + Base64.getEncoder().encodeToString(bytes);
-        }
-        if (v.hasM()) {
-            StringBuilder sb = new StringBuilder("{");
-            v.m().forEach((k, x) -> sb.append(k).append(':').append(flatten(x)).append(','));
-            return sb.append('}').toString();
-        }
-        if (v.hasL()) {
-            StringBuilder sb = new StringBuilder("[");
-            v.l().forEach(x -> sb.append(flatten(x)).append(','));
-            return sb.append(']').toString();
-        }
-        return String.valueOf(v);
+        return SecretLeaks.tables(services.dynamo(), services.tables(), new int[1]);
     }
 }

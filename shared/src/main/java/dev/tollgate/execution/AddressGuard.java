@@ -3,41 +3,40 @@ package dev.tollgate.execution;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
-import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * The resolver of the connection pool for customer-supplied hosts: it normalises the host spelling, resolves it, and
- * refuses the whole host if any address is forbidden by {@link AddressPolicy} (a name that resolves to one public
- * and one private address is a rebinding attempt). The pool connects to exactly the addresses returned here, so the
- * check cannot be raced by a second DNS answer.
+ * The SSRF guard for customer-supplied hosts (SPEC 7.4), independent of any HTTP library: it normalises the host
+ * spelling, resolves it, and refuses the whole host if any address is forbidden by {@link AddressPolicy} (a name
+ * that resolves to one public and one private address is a rebinding attempt). An HTTP client uses it as its name
+ * resolver and connects to exactly the addresses returned, so the check cannot be raced by a second DNS answer.
  */
-final class GuardedDnsResolver implements DnsResolver {
+public final class AddressGuard {
 
     /** Thrown instead of connecting; mapped to {@code 400 upstream_address_forbidden}. */
-    static final class ForbiddenAddressException extends UnknownHostException {
+    public static final class ForbiddenAddressException extends UnknownHostException {
         ForbiddenAddressException(String message) {
             super(message);
         }
     }
 
     /** How names are looked up; a seam for tests. */
-    interface Lookup {
+    public interface Lookup {
         InetAddress[] all(String host) throws UnknownHostException;
     }
 
     private final boolean allowPrivate;
     private final Lookup lookup;
 
-    GuardedDnsResolver(boolean allowPrivate) {
+    public AddressGuard(boolean allowPrivate) {
         this(allowPrivate, InetAddress::getAllByName);
     }
 
-    GuardedDnsResolver(boolean allowPrivate, Lookup lookup) {
+    public AddressGuard(boolean allowPrivate, Lookup lookup) {
         this.allowPrivate = allowPrivate;
         this.lookup = lookup;
     }
 
-    @Override
+    /** The addresses to connect to for {@code host}. */
     public InetAddress[] resolve(String host) throws UnknownHostException {
         String normalised = AddressPolicy.normaliseHost(host);
         Optional<InetAddress> literal;
@@ -59,10 +58,5 @@ final class GuardedDnsResolver implements DnsResolver {
             }
         }
         return addresses;
-    }
-
-    @Override
-    public String resolveCanonicalHostname(String host) throws UnknownHostException {
-        return AddressPolicy.normaliseHost(host);
     }
 }
