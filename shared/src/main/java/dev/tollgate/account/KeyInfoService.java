@@ -38,7 +38,9 @@ public final class KeyInfoService {
         Balance balance = acting.balanceAtEntry() != null ? acting.balanceAtEntry() : accounts.balance(acting.accountId());
         // A registered key covers its provider whatever its status: a rejected key is still tried (SPEC §7.1), and
         // a downgraded plan fails with plan_required; neither falls back to credits.
-        List<ByokProvider> byok = keys.activeKeys(acting.accountId()).stream().map(KeyInfoService::view).toList();
+        // Members and agents learn who pays for a provider, not which key (ids and hints are for admins).
+        boolean seesKeys = acting.role().canManage();
+        List<ByokProvider> byok = keys.activeKeys(acting.accountId()).stream().map(k -> view(k, seesKeys)).toList();
         Set<String> platform = vault.platformProviders();
         List<String> credit = catalog.creditProviders().stream()
                 .map(Provider::id)
@@ -50,8 +52,9 @@ public final class KeyInfoService {
                 byok, credit);
     }
 
-    private static ByokProvider view(ProviderKey key) {
+    private static ByokProvider view(ProviderKey key, boolean withIdentity) {
         return new ByokProvider(key.provider(), key.status().wire(),
-                key.createdAt().atZone(ZoneOffset.UTC).toLocalDate().toString(), key.id(), key.hint());
+                key.createdAt().atZone(ZoneOffset.UTC).toLocalDate().toString(), withIdentity ? key.id() : null,
+                withIdentity ? key.hint() : null);
     }
 }

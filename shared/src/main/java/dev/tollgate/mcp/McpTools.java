@@ -9,6 +9,7 @@ import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
@@ -45,6 +46,8 @@ public final class McpTools {
     public static final String META_ERROR = "tollgate/error";
     public static final String META_REPLAYED = "tollgate/replayed";
     public static final String META_IDEMPOTENCY_KEY = "tollgate/idempotency_key";
+    /** Groups the call into a run of the run history, as {@code X-Tollgate-Run} does on REST. */
+    public static final String META_RUN = "tollgate/run";
     /** Same limit as the REST {@code Idempotency-Key} header (SPEC 7.3). */
     static final int MAX_IDEMPOTENCY_KEY = 255;
 
@@ -112,6 +115,7 @@ public final class McpTools {
         Operation operation = catalog.operationByToolName(name)
                 .orElseThrow(() -> unknownTool(name));
         String idempotencyKey = idempotencyKey(request.meta());
+        String runId = runId(request.meta());
         ObjectNode input = arguments(arguments);
         // The body REST would receive for the same call: the idempotency fingerprint is the same over both doors.
         ObjectNode body = Json.object();
@@ -119,7 +123,7 @@ public final class McpTools {
         body.put("operation", operation.id());
         body.set("input", input);
         ExecutionRequest execution = new ExecutionRequest(operation.tool(), operation.id(), input, idempotencyKey,
-                requestId, body);
+                requestId, body, runId);
         CallToolResult result;
         try {
             result = fromOutcome(executor.execute(acting, execution));
@@ -153,6 +157,17 @@ public final class McpTools {
         if (!(key instanceof String text) || text.isBlank() || text.length() > MAX_IDEMPOTENCY_KEY) {
             throw JsonRpcException.invalidParams("_meta[\"" + META_IDEMPOTENCY_KEY + "\"] must be a non-empty string of at most "
                     + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        return text;
+    }
+
+    private static String runId(Map<String, Object> meta) {
+        Object run = meta == null ? null : meta.get(META_RUN);
+        if (run == null) {
+            return null;
+        }
+        if (!(run instanceof String text) || !RunIds.isValid(text)) {
+            throw JsonRpcException.invalidParams("_meta[\"" + META_RUN + "\"] must be " + RunIds.RULE);
         }
         return text;
     }
