@@ -13,7 +13,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 
-/** {@code GET /api/v1/key}: the calling key, its account's plan and credits, and who pays for each provider. */
+/**
+ * {@code GET /api/v1/key}: the calling key, its account's plan and credits, and who pays for each provider; and
+ * {@code GET /api/v1/providers}: what each provider takes (key format) and offers (credits, free).
+ */
 public final class KeyInfoService {
     private final AccountService accounts;
     private final ProviderCatalog catalog;
@@ -50,6 +53,22 @@ public final class KeyInfoService {
         return new KeyInfo(acting.caller().keyId(), acting.accountId(), acting.account().type().wire(),
                 acting.account().plan().wire(), Credits.toCredits(balance.available()), Credits.toCredits(balance.held()),
                 byok, credit);
+    }
+
+    /**
+     * One catalog provider as a key form needs it: whether it takes your own key and in which format, whether
+     * credits are offered for it now (a platform key is configured), and whether it is free.
+     */
+    public record ProviderInfo(String id, String name, boolean byok, String keyFormat, boolean credits, boolean free) {
+    }
+
+    /** {@code GET /api/v1/providers}: the catalog's providers, in catalog order. */
+    public List<ProviderInfo> providers() {
+        Set<String> platform = vault.platformProviders();
+        return catalog.providers().stream()
+                .map(p -> new ProviderInfo(p.id(), p.name(), p.byok(), p.keyFormat().orElse(null),
+                        p.platformKey() && platform.contains(p.id()), p.isFree()))
+                .toList();
     }
 
     private static ByokProvider view(ProviderKey key, boolean withIdentity) {

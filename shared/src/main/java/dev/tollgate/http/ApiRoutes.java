@@ -15,6 +15,7 @@ public final class ApiRoutes {
             "GET /api/v1/key",
             "GET /api/v1/ledger",
             "GET /api/v1/usage",
+            "GET /api/v1/providers",
             "GET /api/v1/runs",
             "GET /api/v1/runs/{run_id}",
             "POST /api/v1/agents",

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Balance function: {@code GET /api/v1/key}, {@code /ledger}, {@code /usage} (both also as CSV), {@code /runs} (the
+ * Balance function: {@code GET /api/v1/key}, {@code /providers}, {@code /ledger}, {@code /usage} (both also as CSV), {@code /runs} (the
  * run history), {@code /audit} (lists newest first, cursor pages), and API Gateway's {@code $default} route, so that unknown paths and
  * wrong methods get Tollgate's error envelope (404 / 405) instead of API Gateway's bare message.
  */
@@ -43,6 +43,10 @@ public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEven
         var audit = services.auditLog();
         this.router = new Router()
                 .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))))
+                .route("GET /api/v1/providers", request -> {
+                    gate.enter(request);
+                    return ApiResponse.ok(Map.of("data", keyInfo.providers()));
+                })
                 .route("GET /api/v1/ledger", request -> {
                     String accountId = gate.enter(request).accountId();
                     boolean csv = CsvExport.requested(request);

@@ -116,6 +116,16 @@ class ActivityRoutesIT {
         assertEquals(200, ledger.getStatusCode(), ledger.getBody());
         assertTrue(ledger.getHeaders().get("Content-Type").startsWith("text/csv"));
         assertEquals(6, ledger.getBody().split("\r\n").length, ledger.getBody());
+        JsonNode providers = get("balance/list-providers.json", null, 200).path("data");
+        JsonNode openai = providers.path(0);
+        assertEquals("openai", openai.path("id").asText());
+        assertTrue(openai.path("byok").asBoolean());
+        assertTrue(openai.path("key_format").asText().contains("sk-"), openai.toString());
+        providers.forEach(p -> {
+            if (p.path("id").asText().equals("context7")) {
+                assertTrue(p.path("free").asBoolean() && p.path("key_format").isNull(), p.toString());
+            }
+        });
         var usageCsv = handler.handleRequest(ApiEvents.fromRepo("balance/get-usage-csv.json", as), null);
         assertEquals(200, usageCsv.getStatusCode(), usageCsv.getBody());
         assertTrue(usageCsv.getBody().startsWith("key,calls,errors,"), usageCsv.getBody());
