@@ -151,6 +151,12 @@ public final class LocalApiGateway implements AutoCloseable {
         String outcome;
         int status;
         try (exchange) {
+            if (options.staticSite() != null && options.staticSite().owns(rawPath)) {
+                status = options.staticSite().serve(exchange, method);
+                log(String.format(Locale.ROOT, "%s %s %d static %dms", method, rawPath, status,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                return;
+            }
             byte[] body = readBody(exchange.getRequestBody(), options.maxBodyBytes());
             Optional<RouteMatcher.Match> match = routes.match(method, rawPath);
             if (body == null) {
@@ -421,9 +427,11 @@ public final class LocalApiGateway implements AutoCloseable {
      * @param requestLog        receives one line per request, or {@code null}
      * @param threads           size of the request pool
      * @param maxBodyBytes      larger request bodies get 413
+     * @param staticSite        files served on the same origin under a path prefix (what CloudFront serves from S3
+     *                          in front of the API when deployed), or {@code null}
      */
     public record Options(String iamHeader, Predicate<String> iamHeaderAccepted, Consumer<String> requestLog,
-                          int threads, int maxBodyBytes) {
+                          int threads, int maxBodyBytes, StaticSite staticSite) {
         public Options {
             Objects.requireNonNull(iamHeaderAccepted, "iamHeaderAccepted");
             if (threads < 1 || maxBodyBytes < 0) {
@@ -431,9 +439,9 @@ public final class LocalApiGateway implements AutoCloseable {
             }
         }
 
-        /** No IAM stand-in (AWS_IAM routes answer 403), no request log, 16 threads, 10 MiB bodies. */
+        /** No IAM stand-in (AWS_IAM routes answer 403), no request log, 16 threads, 10 MiB bodies, no static site. */
         public static Options defaults() {
-            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024);
+            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024, null);
         }
 
         /** Any non-empty value of {@code header} stands in for IAM auth. */
@@ -442,19 +450,23 @@ public final class LocalApiGateway implements AutoCloseable {
         }
 
         public Options withIamHeader(String header, Predicate<String> accepted) {
-            return new Options(header, accepted, requestLog, threads, maxBodyBytes);
+            return new Options(header, accepted, requestLog, threads, maxBodyBytes, staticSite);
         }
 
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes);
+            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes, staticSite);
         }
 
         public Options withThreads(int count) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes, staticSite);
         }
 
         public Options withMaxBodyBytes(int bytes) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes, staticSite);
+        }
+
+        public Options withStaticSite(StaticSite site) {
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, maxBodyBytes, site);
         }
     }
 }
