@@ -243,34 +243,23 @@ public final class AccountActivity {
         }
     }
 
-    /** Sums of one run. */
-    private static final class RunTotals {
-        long calls;
-        long errors;
-        long inputTokens;
-        long outputTokens;
-        long credits;
+    /** Sums of one run: a group's totals, plus calls per mode and when the run started and last made a call. */
+    private static final class RunTotals extends Totals {
         Instant first;
         Instant last;
         final Map<String, Long> modes = new TreeMap<>();
 
+        @Override
         void add(UsageRecord r) {
-            calls++;
-            errors += r.isError() ? 1 : 0;
-            inputTokens += r.inputTokens();
-            outputTokens += r.outputTokens();
-            credits = Math.addExact(credits, r.creditsMicros());
+            super.add(r);
             modes.merge(r.mode(), 1L, Long::sum);
             first = first == null || r.at().isBefore(first) ? r.at() : first;
             last = last == null || r.at().isAfter(last) ? r.at() : last;
         }
 
+        @Override
         void writeTo(ObjectNode o) {
-            o.put("calls", calls);
-            o.put("errors", errors);
-            o.put("input_tokens", inputTokens);
-            o.put("output_tokens", outputTokens);
-            o.put("credits", Credits.toCredits(credits));
+            super.writeTo(o);
             ObjectNode byMode = o.putObject("modes");
             modes.forEach(byMode::put);
             o.put("started_at", first.toString());
@@ -294,7 +283,7 @@ public final class AccountActivity {
     }
 
     /** Sums of one group. Percentiles by nearest rank over the group's latencies. */
-    private static final class Totals {
+    private static class Totals {
         long calls;
         long errors;
         long inputTokens;
