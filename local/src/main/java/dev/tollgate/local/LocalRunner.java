@@ -80,6 +80,8 @@ public final class LocalRunner {
         out.printf("%nTollgate is running (%d ms): functions %s%n%n", (System.nanoTime() - started) / 1_000_000,
                 String.join(", ", tollgate.mountedFunctions()));
         out.println("  Base URL     " + base);
+        tollgate.consoleUrl().ifPresent(console -> out.println("  Console      " + console
+                + "  (sign in with the demo API key)"));
         out.println("  Demo account " + demo.accountId() + " (plan pro, 100 credits)");
         out.println("  Demo API key " + demo.apiKey());
         out.println("  Admin token  " + tollgate.adminToken());

@@ -15,6 +15,7 @@ import dev.tollgate.testkit.LocalApiGateway;
 import dev.tollgate.testkit.LocalDynamo;
 import dev.tollgate.testkit.OpenApiContract;
 import dev.tollgate.testkit.SamTemplate;
+import dev.tollgate.testkit.StaticSite;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
 import java.util.concurrent.Executors;
@@ -48,12 +49,15 @@ public final class LocalTollgate implements AutoCloseable {
      */
     public static final String CONTRACT_CHECK_PROPERTY = "tollgate.openapi.check";
     private static final dev.tollgate.log.Log LOG = dev.tollgate.log.Log.get(LocalTollgate.class);
+    /** Where the web console is served, locally and by CloudFront. */
+    public static final String CONSOLE_PATH = "/console/";
     private final LocalDynamo dynamo;
     private final LocalApiGateway gateway;
     private final ScheduledExecutorService scheduler;
     private final Services services;
     private final Config config;
     private final List<String> mountedFunctions;
+    private final boolean consoleServed;
 
     /** What to start; see {@link LocalRunner} for the command-line flags that fill it. */
     public record Options(Path repoRoot, String host, int port, Path dataDir, Map<String, String> environment,
@@ -89,13 +93,14 @@ public final class LocalTollgate implements AutoCloseable {
     }
 
     private LocalTollgate(LocalDynamo dynamo, LocalApiGateway gateway, ScheduledExecutorService scheduler,
-                          Services services, Config config, List<String> mountedFunctions) {
+                          Services services, Config config, List<String> mountedFunctions, boolean consoleServed) {
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.scheduler = scheduler;
         this.services = services;
         this.config = config;
         this.mountedFunctions = mountedFunctions;
+        this.consoleServed = consoleServed;
     }
 
     public static LocalTollgate start(Options options) {
@@ -154,6 +159,12 @@ public final class LocalTollgate implements AutoCloseable {
                 gatewayOptions = gatewayOptions.withResponseCheck(
                         OpenApiContract.load(options.repoRoot().resolve("docs/openapi.yaml"))::check);
             }
+            Path console = options.repoRoot().resolve("console");
+            if (java.nio.file.Files.isRegularFile(console.resolve("index.html"))) {
+                // What CloudFront does when deployed: the console's files on the API's own origin.
+                gatewayOptions = gatewayOptions.withStaticSite(new StaticSite(CONSOLE_PATH, console,
+                        template.consoleResponseHeaders()));
+            }
             LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, streamingInvokers, options.host(),
                     options.port(), gatewayOptions);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -171,7 +182,7 @@ public final class LocalTollgate implements AutoCloseable {
                 }, 60, 60, TimeUnit.SECONDS);
             }
             return new LocalTollgate(dynamo, gateway, scheduler, services, config,
-                    List.copyOf(names));
+                    List.copyOf(names), gatewayOptions.staticSite() != null);
         } catch (RuntimeException e) {
             dynamo.close();
             throw e;
@@ -275,6 +286,11 @@ public final class LocalTollgate implements AutoCloseable {
 
     public URI baseUrl() {
         return gateway.baseUri();
+    }
+
+    /** The console's URL, or empty when this checkout has no console/ directory. */
+    public java.util.Optional<URI> consoleUrl() {
+        return consoleServed ? java.util.Optional.of(gateway.baseUri().resolve(CONSOLE_PATH)) : java.util.Optional.empty();
     }
 
     public String adminToken() {

@@ -181,8 +181,12 @@ class AuthorizationMatrixIT {
                 new Cell("register workspace key", "POST", () -> ws + w1 + "/keys",
                         () -> "{\"provider\":\"openai\",\"api_key\":\"" + openAiKey() + "\",\"display_name\":\"k\"}",
                         row(201, 201, 403, 404, 403, 404)),
-                new Cell("list workspace keys", "GET", () -> ws + w1 + "/keys", () -> null, row(200, 200, 200, 404, 403, 404)),
+                // Seed 000: only workspace admins view workspace keys; members and agents use them without seeing them.
+                new Cell("list workspace keys", "GET", () -> ws + w1 + "/keys", () -> null, row(200, 200, 403, 404, 403, 404)),
                 new Cell("read workspace key", "GET", () -> ws + w1 + "/keys/" + keyW1, () -> null,
+                        row(200, 200, 403, 404, 403, 404)),
+                new Cell("list W1 keys via header", "GET", () -> "/api/v1/byok", () -> null, row(200, 200, 403, 404, 403, 404)),
+                new Cell("list W1 agents via header", "GET", () -> "/api/v1/agents", () -> null,
                         row(200, 200, 200, 404, 403, 404)),
                 new Cell("make key default", "PATCH", () -> ws + w1 + "/keys/" + keyW1, () -> "{\"default\":true}",
                         row(200, 200, 403, 404, 403, 404)),
@@ -214,7 +218,7 @@ class AuthorizationMatrixIT {
                 } else if (reply.status() >= 400) {
                     assertTrue(reply.body().path("error").path("code").isTextual(), String.valueOf(reply.body()));
                 }
-                if (cell.name().contains("header") && reply.status() == 200) {
+                if (cell.name().startsWith("act for") && reply.status() == 200) {
                     assertEquals(w1, reply.body().path("account_id").asText(), principal + " acts for W1");
                 }
             }

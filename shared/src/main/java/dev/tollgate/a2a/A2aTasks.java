@@ -119,8 +119,8 @@ public final class A2aTasks {
             return finish(acting, taskId, contextId, null, now, CallOutcome.failure(ErrorResponses.callError(e, requestId)));
         }
         CallOutcome outcome = call.name() != null
-                ? invoker.callByName(acting, call.name(), call.input(), messageId, requestId)
-                : invoker.call(acting, call.tool(), call.operation(), call.input(), messageId, requestId);
+                ? invoker.callByName(acting, call.name(), call.input(), messageId, null, requestId)
+                : invoker.call(acting, call.tool(), call.operation(), call.input(), messageId, null, requestId);
         if (outcome.replayed()) {
             Optional<ObjectNode> original = stored(acting, taskId);
             if (original.isPresent() && TaskState.COMPLETED.asString().equals(state(original.get()))) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +26,8 @@ import java.util.function.Function;
 
 /**
  * What an account did with its credits and calls (SPEC 8.2–8.6): the ledger, newest first, and usage totals over a
- * time range grouped by provider, operation, day, mode or key. BYOK and free calls appear in usage with 0 credits.
+ * time range grouped by provider, operation, day, mode, key, agent or run, and the run history (calls grouped by agent
+ * and caller-supplied run id). BYOK and free calls appear in usage with 0 credits.
  */
 public final class AccountActivity {
     /** Longest usage range accepted: usage records are kept about this long. */
@@ -65,8 +71,11 @@ public final class AccountActivity {
         return out;
     }
 
-    /** {@code GET /api/v1/usage?from=&to=&group_by=}. */
-    public ObjectNode usage(String accountId, String fromParam, String toParam, String groupByParam) {
+    /** A time range of usage, [from, to). */
+    private record Range(Instant from, Instant to) {
+    }
+
+    private Range range(String fromParam, String toParam) {
         Instant to = toParam == null ? clock.instant() : parseTime(toParam, "to", true);
         Instant from = fromParam == null ? to.minus(DEFAULT_RANGE) : parseTime(fromParam, "from", false);
         if (!from.isBefore(to)) {
@@ -75,6 +84,14 @@ public final class AccountActivity {
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw TollgateException.validation("/from", "the range may be at most " + MAX_RANGE.toDays() + " days");
         }
+        return new Range(from, to);
+    }
+
+    /** {@code GET /api/v1/usage?from=&to=&group_by=}. */
+    public ObjectNode usage(String accountId, String fromParam, String toParam, String groupByParam) {
+        Range range = range(fromParam, toParam);
+        Instant from = range.from();
+        Instant to = range.to();
         String groupBy = groupByParam == null ? "provider" : groupByParam.toLowerCase(Locale.ROOT);
         Function<UsageRecord, String> keyOf = switch (groupBy) {
             case "provider" -> UsageRecord::provider;
@@ -82,8 +99,10 @@ public final class AccountActivity {
             case "day" -> r -> r.at().atZone(ZoneOffset.UTC).toLocalDate().toString();
             case "mode" -> UsageRecord::mode;
             case "key" -> r -> r.byokKeyId() != null ? r.byokKeyId() : (r.keySource() != null ? r.keySource() : "none");
+            case "agent" -> r -> r.agentId() != null ? r.agentId() : "none";
+            case "run" -> r -> r.runId() != null ? r.runId() : "none";
             default -> throw TollgateException.validation("/group_by",
-                    "group_by must be one of provider, operation, day, mode, key");
+                    "group_by must be one of provider, operation, day, mode, key, agent, run");
         };
         Map<String, Totals> groups = new TreeMap<>();
         Totals all = new Totals();
@@ -104,6 +123,150 @@ public final class AccountActivity {
         all.writeTo(out.putObject("totals"));
         out.put("truncated", seen > MAX_RECORDS);
         return out;
+    }
+
+    /**
+     * {@code GET /api/v1/runs?from=&to=&agent=&cursor=&limit=}: the calls of the range grouped by agent and run id
+     * (calls with neither are not part of any run), most recently active first, with calls, tokens, credits and
+     * calls per mode. The cursor is the last run of the page (its last activity and key), so a page is stable while
+     * older runs are listed even if newer calls arrive.
+     */
+    public ObjectNode runs(String accountId, String fromParam, String toParam, String agentFilter, String cursor,
+                           int limit) {
+        Range range = range(fromParam, toParam);
+        RunPosition after = cursor == null ? null : RunPosition.decode(cursor);
+        Map<RunKey, RunTotals> runs = new HashMap<>();
+        long seen = usage.scan(accountId, range.from(), range.to(), MAX_RECORDS, r -> {
+            if ((r.runId() == null && r.agentId() == null) || (agentFilter != null && !agentFilter.equals(r.agentId()))) {
+                return;
+            }
+            runs.computeIfAbsent(new RunKey(r.agentId(), r.runId()), k -> new RunTotals()).add(r);
+        });
+        List<Map.Entry<RunKey, RunTotals>> ordered = new ArrayList<>(runs.entrySet());
+        ordered.sort(RUN_ORDER);
+        ObjectNode out = Json.object();
+        ArrayNode data = out.putArray("data");
+        Map.Entry<RunKey, RunTotals> last = null;
+        boolean more = false;
+        for (Map.Entry<RunKey, RunTotals> run : ordered) {
+            if (after != null && !after.isBefore(run)) {
+                continue;
+            }
+            if (data.size() == limit) {
+                more = true;
+                break;
+            }
+            ObjectNode o = data.addObject();
+            o.put("run_id", run.getKey().runId());
+            o.put("agent_id", run.getKey().agentId());
+            run.getValue().writeTo(o);
+            last = run;
+        }
+        out.put("next_cursor", more ? RunPosition.of(last).encode() : null);
+        out.put("truncated", seen > MAX_RECORDS);
+        return out;
+    }
+
+    /** {@code GET /api/v1/runs/{run_id}}: the calls of one run, oldest first; an unknown run is 404. */
+    public ObjectNode runCalls(String accountId, String runId, String cursor, int limit) {
+        if (!RunIds.isValid(runId)) {
+            throw TollgateException.notFound("Run");
+        }
+        Page<UsageRecord> page = usage.runCalls(accountId, runId, cursor, limit);
+        if (page.items().isEmpty() && cursor == null) {
+            throw TollgateException.notFound("Run");
+        }
+        ObjectNode out = Json.object();
+        out.put("run_id", runId);
+        ArrayNode data = out.putArray("data");
+        for (UsageRecord r : page.items()) {
+            ObjectNode o = data.addObject();
+            o.put("id", r.usageId());
+            o.put("request_id", r.requestId());
+            o.put("at", r.at().toString());
+            o.put("agent_id", r.agentId());
+            o.put("provider", r.provider());
+            o.put("operation", r.operation());
+            o.put("model", r.model());
+            o.put("mode", r.mode());
+            o.put("key_source", r.keySource());
+            o.put("status", r.status());
+            o.put("http_status", r.httpStatus());
+            o.put("error_code", r.errorCode());
+            o.put("input_tokens", r.inputTokens());
+            o.put("output_tokens", r.outputTokens());
+            o.put("characters", r.characters());
+            o.put("credits", Credits.toCredits(r.creditsMicros()));
+            o.put("latency_ms", r.latencyMs());
+        }
+        out.put("next_cursor", page.nextCursor());
+        return out;
+    }
+
+    private record RunKey(String agentId, String runId) {
+        String sortKey() {
+            return (agentId == null ? "" : agentId) + "\n" + (runId == null ? "" : runId);
+        }
+    }
+
+    /** Newest last activity first; ties by agent then run id, so the order is total. */
+    private static final Comparator<Map.Entry<RunKey, RunTotals>> RUN_ORDER = Comparator
+            .comparing((Map.Entry<RunKey, RunTotals> e) -> e.getValue().last, Comparator.reverseOrder())
+            .thenComparing(e -> e.getKey().sortKey());
+
+    /** Where a page of runs ended: the last run's last activity and key. */
+    private record RunPosition(Instant last, String sortKey) {
+        static RunPosition of(Map.Entry<RunKey, RunTotals> run) {
+            return new RunPosition(run.getValue().last, run.getKey().sortKey());
+        }
+
+        /** True when this position comes before {@code run} in {@link #RUN_ORDER}. */
+        boolean isBefore(Map.Entry<RunKey, RunTotals> run) {
+            int byTime = run.getValue().last.compareTo(last);
+            return byTime < 0 || (byTime == 0 && run.getKey().sortKey().compareTo(sortKey) > 0);
+        }
+
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ("run:" + last + "\n" + sortKey).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static RunPosition decode(String cursor) {
+            try {
+                String value = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int split = value.indexOf('\n');
+                if (value.startsWith("run:") && split > 4) {
+                    return new RunPosition(Instant.parse(value.substring(4, split)), value.substring(split + 1));
+                }
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                // falls through to the error below
+            }
+            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
+        }
+    }
+
+    /** Sums of one run: a group's totals, plus calls per mode and when the run started and last made a call. */
+    private static final class RunTotals extends Totals {
+        Instant first;
+        Instant last;
+        final Map<String, Long> modes = new TreeMap<>();
+
+        @Override
+        void add(UsageRecord r) {
+            super.add(r);
+            modes.merge(r.mode(), 1L, Long::sum);
+            first = first == null || r.at().isBefore(first) ? r.at() : first;
+            last = last == null || r.at().isAfter(last) ? r.at() : last;
+        }
+
+        @Override
+        void writeTo(ObjectNode o) {
+            super.writeTo(o);
+            ObjectNode byMode = o.putObject("modes");
+            modes.forEach(byMode::put);
+            o.put("started_at", first.toString());
+            o.put("ended_at", last.toString());
+        }
     }
 
     /**
@@ -133,7 +296,7 @@ public final class AccountActivity {
     }
 
     /** Sums of one group. Percentiles by nearest rank over the group's latencies. */
-    private static final class Totals {
+    private static class Totals {
         long calls;
         long errors;
         long inputTokens;

@@ -16,12 +16,14 @@ import java.time.Instant;
  * @param upstreamMs      time spent waiting for the provider (0 when it was not called)
  * @param creditsMicros   charged
  * @param unchargedMicros what the provider's reported usage cost beyond the hold, which is never charged
+ * @param agentId         the agent that made the call, null when a person did
+ * @param runId           the caller's run id ({@code X-Tollgate-Run}, MCP/A2A metadata), null when none was sent
  */
 public record UsageRecord(String accountId, String usageId, String requestId, Instant at, String provider,
                           String operation, String mode, String status, int httpStatus, String errorCode,
                           long latencyMs, long upstreamMs, long inputTokens, long outputTokens, long characters,
                           long creditsMicros, long unchargedMicros, String byokKeyId, String keySource, String model,
-                          String holdId, String callerKeyId) {
+                          String holdId, String callerKeyId, String agentId, String runId) {
 
     public boolean isError() {
         return "error".equals(status);

@@ -16,4 +16,7 @@ public interface UsageStore {
      * returns how many; stops after {@code max} and returns {@code max + 1} to say the range was truncated.
      */
     long scan(String accountId, Instant from, Instant to, long max, Consumer<UsageRecord> sink);
+
+    /** The calls sent with run id {@code runId}, oldest first, one page of at most {@code limit}. */
+    Page<UsageRecord> runCalls(String accountId, String runId, String cursor, int limit);
 }

@@ -635,7 +635,12 @@ public final class ExecutionService implements ToolExecutor {
                 a.operation.id(), r == null ? "none" : r.mode().wire(), status, httpStatus, errorCode, a.elapsedMs(),
                 a.upstreamMs, used.inputTokens(), used.outputTokens(), used.characters(), charged, uncharged,
                 r == null || r.key() == null ? null : r.key().id(), r == null ? null : r.keySource(), a.model,
-                a.holdId, a.acting.caller() == null ? null : a.acting.caller().keyId());
+                a.holdId, a.acting.caller() == null ? null : a.acting.caller().keyId(), agentId(a.acting),
+                a.request.runId());
+    }
+
+    private static String agentId(Acting acting) {
+        return acting.caller() != null && acting.caller().isAgent() ? acting.caller().principalId() : null;
     }
 
     private void recordQuietly(UsageRecord record) {

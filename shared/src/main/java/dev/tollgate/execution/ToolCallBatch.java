@@ -84,7 +84,7 @@ public final class ToolCallBatch {
                                 + "again with the same id; calls that already ran are replayed, not charged again",
                         Map.of("tool_call_id", item.id())), callRequestId));
             } else {
-                outcome = invoker.callByName(current, item.name(), item.arguments(), item.id(), callRequestId);
+                outcome = invoker.callByName(current, item.name(), item.arguments(), item.id(), null, callRequestId);
                 if (!outcome.failed() && outcome.billing() != null
                         && "credits".equals(outcome.billing().path("mode").asText())) {
                     current = acting.withoutEntryBalance();

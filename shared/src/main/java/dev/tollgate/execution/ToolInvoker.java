@@ -44,7 +44,7 @@ public final class ToolInvoker {
 
     /** Calls a tool by its MCP/OpenAI name; an unknown name is an {@code unknown_tool} failure. */
     public CallOutcome callByName(Acting acting, String toolName, JsonNode arguments, String idempotencyKey,
-                                  String requestId) {
+                                  String runId, String requestId) {
         if (ACCOUNT_TOOL.equals(toolName)) {
             return account(acting, requestId);
         }
@@ -54,15 +54,16 @@ public final class ToolInvoker {
                     "There is no tool '" + ExecutionService.shorten(toolName) + "'; GET /api/v1/tools lists them"),
                     requestId));
         }
-        return call(acting, operation.tool(), operation.id(), arguments, idempotencyKey, requestId);
+        return call(acting, operation.tool(), operation.id(), arguments, idempotencyKey, runId, requestId);
     }
 
     /**
-     * Calls {@code operation} of {@code tool} with {@code input} (none = {@code {}}). The engine receives the body REST
+     * Calls {@code operation} of {@code tool} with {@code input} (none = {@code {}}), as part of run {@code runId} (or
+     * none). The engine receives the body REST
      * would have received for the same call, so an idempotency key replays the same way through every door.
      */
     public CallOutcome call(Acting acting, String tool, String operation, JsonNode input, String idempotencyKey,
-                            String requestId) {
+                            String runId, String requestId) {
         if ("tollgate".equals(tool) && "account".equals(operation)) {
             return account(acting, requestId);
         }
@@ -73,7 +74,7 @@ public final class ToolInvoker {
         body.set("input", in);
         try {
             return CallOutcome.of(executor.execute(acting,
-                    new ExecutionRequest(tool, operation, in, idempotencyKey, requestId, body)));
+                    new ExecutionRequest(tool, operation, in, idempotencyKey, requestId, body, runId)));
         } catch (TollgateException e) {
             return CallOutcome.failure(ErrorResponses.callError(e, requestId));
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.ErrorCode;
+import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.CallOutcome;
 import dev.tollgate.execution.ToolExecutor;
@@ -44,6 +45,8 @@ public final class McpTools {
     public static final String META_ERROR = "tollgate/error";
     public static final String META_REPLAYED = "tollgate/replayed";
     public static final String META_IDEMPOTENCY_KEY = "tollgate/idempotency_key";
+    /** Groups the call into a run of the run history, as {@code X-Tollgate-Run} does on REST. */
+    public static final String META_RUN = "tollgate/run";
     /** Same limit as the REST {@code Idempotency-Key} header (SPEC 7.3). */
     static final int MAX_IDEMPOTENCY_KEY = 255;
 
@@ -109,7 +112,8 @@ public final class McpTools {
             throw unknownTool(name);
         }
         String idempotencyKey = idempotencyKey(request.meta());
-        CallOutcome outcome = invoker.callByName(acting, name, arguments(arguments), idempotencyKey, requestId);
+        CallOutcome outcome = invoker.callByName(acting, name, arguments(arguments), idempotencyKey,
+                runId(request.meta()), requestId);
         if (ErrorCode.UNKNOWN_TOOL.code().equals(outcome.errorCode())) {
             throw unknownTool(name);
         }
@@ -136,6 +140,17 @@ public final class McpTools {
         if (!(key instanceof String text) || text.isBlank() || text.length() > MAX_IDEMPOTENCY_KEY) {
             throw JsonRpcException.invalidParams("_meta[\"" + META_IDEMPOTENCY_KEY + "\"] must be a non-empty string of at most "
                     + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        return text;
+    }
+
+    private static String runId(Map<String, Object> meta) {
+        Object run = meta == null ? null : meta.get(META_RUN);
+        if (run == null) {
+            return null;
+        }
+        if (!(run instanceof String text) || !RunIds.isValid(text)) {
+            throw JsonRpcException.invalidParams("_meta[\"" + META_RUN + "\"] must be " + RunIds.RULE);
         }
         return text;
     }

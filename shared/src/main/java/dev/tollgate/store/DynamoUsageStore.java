@@ -4,12 +4,15 @@ import static dev.tollgate.store.Attr.n;
 import static dev.tollgate.store.Attr.s;
 
 import dev.tollgate.billing.AtomicWrite;
+import dev.tollgate.billing.IdCursors;
+import dev.tollgate.billing.Page;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.domain.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -17,9 +20,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-/** Usage records on the UsageTable: pk {@code account_id}, sk the time-sortable usage id, TTL about 400 days. */
+/**
+ * Usage records on the UsageTable: pk {@code account_id}, sk the time-sortable usage id, TTL about 400 days. Calls
+ * sent with a run id also carry {@code run_key} ({@code <account>#<run>}), the key of the sparse index ByRun.
+ */
 public final class DynamoUsageStore implements UsageStore {
     static final Duration RETENTION = Duration.ofDays(400);
+    static final String RUN_INDEX = "ByRun";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -53,6 +60,11 @@ public final class DynamoUsageStore implements UsageStore {
         optional(item, "model", r.model());
         optional(item, "hold_id", r.holdId());
         optional(item, "caller_key_id", r.callerKeyId());
+        optional(item, "agent_id", r.agentId());
+        optional(item, "run_id", r.runId());
+        if (r.runId() != null) {
+            item.put("run_key", s(runKey(r.accountId(), r.runId())));
+        }
         item.put("ttl", n(r.at().plus(RETENTION).getEpochSecond()));
         return Put.builder().tableName(table).item(item).build();
     }
@@ -98,6 +110,29 @@ public final class DynamoUsageStore implements UsageStore {
         return seen;
     }
 
+    @Override
+    public Page<UsageRecord> runCalls(String accountId, String runId, String cursor, int limit) {
+        Map<String, AttributeValue> start = null;
+        String key = runKey(accountId, runId);
+        if (cursor != null) {
+            String after = IdCursors.decode(cursor, "use");
+            start = Map.of("run_key", s(key), "sk", s(after), "account_id", s(accountId));
+        }
+        Map<String, AttributeValue> exclusiveStart = start;
+        var page = dynamo.query(b -> b.tableName(table).indexName(RUN_INDEX)
+                .keyConditionExpression("run_key = :r")
+                .expressionAttributeValues(Map.of(":r", s(key)))
+                .exclusiveStartKey(exclusiveStart)
+                .limit(limit));
+        List<UsageRecord> calls = page.items().stream().map(DynamoUsageStore::read).toList();
+        boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() && !calls.isEmpty();
+        return new Page<>(calls, more ? IdCursors.encode(calls.get(calls.size() - 1).usageId()) : null);
+    }
+
+    private static String runKey(String accountId, String runId) {
+        return accountId + "#" + runId;
+    }
+
     private static UsageRecord read(Map<String, AttributeValue> item) {
         return new UsageRecord(Attr.str(item, "account_id"), Attr.str(item, "sk"), Attr.str(item, "request_id"),
                 Attr.instant(item, "at"), Attr.str(item, "provider"), Attr.str(item, "operation"),
@@ -106,6 +141,6 @@ public final class DynamoUsageStore implements UsageStore {
                 Attr.num(item, "input_tokens"), Attr.num(item, "output_tokens"), Attr.num(item, "characters"),
                 Attr.num(item, "credits"), Attr.num(item, "uncharged"), Attr.str(item, "byok_key_id"),
                 Attr.str(item, "key_source"), Attr.str(item, "model"), Attr.str(item, "hold_id"),
-                Attr.str(item, "caller_key_id"));
+                Attr.str(item, "caller_key_id"), Attr.str(item, "agent_id"), Attr.str(item, "run_id"));
     }
 }

@@ -25,7 +25,8 @@ import java.util.TreeMap;
 /**
  * Workspaces, their members and their agents (SPEC §4, §9.1, §9.2), with object-level authorization on every call:
  * a workspace the caller does not belong to is 404; a member may read but not manage (403); an agent acts only
- * for its own workspace and may not touch members or other agents.
+ * for its own account and may not touch members or other agents. Agents belong to an account: a workspace's, or a
+ * person's own (personal agents, managed by that person under the same rules as a workspace admin).
  */
 public final class WorkspaceService {
     /** A workspace view for its members. */
@@ -76,7 +77,8 @@ public final class WorkspaceService {
     public List<WorkspaceView> list(Acting acting) {
         Caller caller = acting.caller();
         if (caller.isAgent()) {
-            return List.of(new WorkspaceView(accounts.require(caller.homeAccountId()), Role.AGENT));
+            // A personal agent belongs to a person's account, which is no workspace.
+            return acting.isWorkspace() ? List.of(new WorkspaceView(acting.account(), Role.AGENT)) : List.of();
         }
         return store.workspacesOf(caller.principalId()).stream()
                 .map(m -> new WorkspaceView(accounts.require(m.workspaceId()), m.role()))
@@ -183,21 +185,20 @@ public final class WorkspaceService {
     }
 
     /**
-     * Deletes a key of the acting account. A workspace key pinned by an agent is refused with {@code 409 key_in_use}
-     * naming the agents, unless {@code force}, which unbinds it from them first (they fall back to the workspace's
-     * default key, then credits).
+     * Deletes a key of the acting account. A key pinned by an agent (a workspace's, or a person's own agents) is
+     * refused with {@code 409 key_in_use} naming the agents, unless {@code force}, which unbinds it from them first
+     * (they fall back to the account's key for that provider, then credits).
      */
     public void deleteKey(Acting acting, String byokId, boolean force) {
         String actor = "api_key:" + acting.caller().keyId();
-        if (acting.isWorkspace()) {
-            List<Agent> pinned = agentsBoundTo(acting.accountId(), byokId);
-            if (!pinned.isEmpty() && !force) {
-                throw new TollgateException(ErrorCode.KEY_IN_USE,
-                        "Agents are pinned to this key; rebind them, or delete with ?force=true to unbind them",
-                        Map.of("agents", pinned.stream().map(Agent::id).toList()));
-            }
-            unbind(acting.accountId(), byokId, actor);
+        List<Agent> pinned = agentsBoundTo(acting.accountId(), byokId);
+        if (!pinned.isEmpty() && !force) {
+            throw new TollgateException(ErrorCode.KEY_IN_USE,
+                    "Agents are pinned to this key; rebind them, or delete with ?force=true to unbind them",
+                    Map.of("agents", pinned.stream().map(Agent::id).toList(),
+                            "agent_names", pinned.stream().map(Agent::name).toList()));
         }
+        unbind(acting.accountId(), byokId, actor);
         keys.delete(acting.accountId(), byokId, actor);
     }
 

@@ -173,6 +173,12 @@ public final class LocalApiGateway implements AutoCloseable {
         String outcome;
         int status;
         try (exchange) {
+            if (options.staticSite() != null && options.staticSite().owns(rawPath)) {
+                status = options.staticSite().serve(exchange, method);
+                log(String.format(Locale.ROOT, "%s %s %d static %dms", method, rawPath, status,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                return;
+            }
             byte[] body = readBody(exchange.getRequestBody(), options.maxBodyBytes());
             Optional<RouteMatcher.Match> match = routes.match(method, rawPath);
             if (body == null) {
@@ -631,9 +637,11 @@ public final class LocalApiGateway implements AutoCloseable {
      * @param threads           size of the request pool
      * @param maxBodyBytes      larger request bodies get 413
      * @param responseCheck     checks each function response, or {@code null}
+     * @param staticSite        files served on the same origin under a path prefix (what CloudFront serves from S3
+     *                          in front of the API when deployed), or {@code null}
      */
     public record Options(String iamHeader, Predicate<String> iamHeaderAccepted, Consumer<String> requestLog,
-                          int threads, int maxBodyBytes, ResponseCheck responseCheck) {
+                          int threads, int maxBodyBytes, ResponseCheck responseCheck, StaticSite staticSite) {
         public Options {
             Objects.requireNonNull(iamHeaderAccepted, "iamHeaderAccepted");
             if (threads < 1 || maxBodyBytes < 0) {
@@ -641,9 +649,9 @@ public final class LocalApiGateway implements AutoCloseable {
             }
         }
 
-        /** No IAM stand-in (AWS_IAM routes answer 403), no request log, 16 threads, 10 MiB bodies. */
+        /** No IAM stand-in (AWS_IAM routes answer 403), no request log, 16 threads, 10 MiB bodies, no static site. */
         public static Options defaults() {
-            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024, null);
+            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024, null, null);
         }
 
         /** Any non-empty value of {@code header} stands in for IAM auth. */
@@ -652,19 +660,19 @@ public final class LocalApiGateway implements AutoCloseable {
         }
 
         public Options withIamHeader(String header, Predicate<String> accepted) {
-            return new Options(header, accepted, requestLog, threads, maxBodyBytes, responseCheck);
+            return new Options(header, accepted, requestLog, threads, maxBodyBytes, responseCheck, staticSite);
         }
 
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes, responseCheck);
+            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes, responseCheck, staticSite);
         }
 
         public Options withThreads(int count) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes, responseCheck);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes, responseCheck, staticSite);
         }
 
         public Options withMaxBodyBytes(int bytes) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes, responseCheck);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes, responseCheck, staticSite);
         }
 
         /**
@@ -674,7 +682,11 @@ public final class LocalApiGateway implements AutoCloseable {
          * event streams are checked by status and content type.
          */
         public Options withResponseCheck(ResponseCheck check) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, maxBodyBytes, check);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, maxBodyBytes, check, staticSite);
+        }
+
+        public Options withStaticSite(StaticSite site) {
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, maxBodyBytes, responseCheck, site);
         }
     }
 }

@@ -120,6 +120,34 @@ public final class SamTemplate {
         return result;
     }
 
+    /**
+     * The security headers of the template's CloudFront response headers policy (the console's), as header name to
+     * value, so that the local runner serves the console with exactly the headers CloudFront adds. Empty when the
+     * template has no such policy. Strict-Transport-Security is left out: the local runner speaks plain HTTP.
+     */
+    public Map<String, String> consoleResponseHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        resources("AWS::CloudFront::ResponseHeadersPolicy").values().stream().findFirst().ifPresent(policy -> {
+            JsonNode security = policy.path("Properties").path("ResponseHeadersPolicyConfig").path("SecurityHeadersConfig");
+            String csp = text(security.path("ContentSecurityPolicy"), "ContentSecurityPolicy");
+            if (csp != null) {
+                headers.put("Content-Security-Policy", csp);
+            }
+            if (!security.path("ContentTypeOptions").isMissingNode()) {
+                headers.put("X-Content-Type-Options", "nosniff");
+            }
+            String frame = text(security.path("FrameOptions"), "FrameOption");
+            if (frame != null) {
+                headers.put("X-Frame-Options", frame);
+            }
+            String referrer = text(security.path("ReferrerPolicy"), "ReferrerPolicy");
+            if (referrer != null) {
+                headers.put("Referrer-Policy", referrer);
+            }
+        });
+        return headers;
+    }
+
     private static TableSpec readTable(String logicalId, JsonNode props) {
         CreateTableRequest.Builder request = CreateTableRequest.builder()
                 .tableName(logicalId)

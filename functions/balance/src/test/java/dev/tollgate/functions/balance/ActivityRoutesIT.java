@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code GET /api/v1/ledger} and {@code GET /api/v1/usage} (SPEC 8.2–8.6) through the Balance handler. */
+/**
+ * {@code GET /api/v1/ledger}, {@code GET /api/v1/usage} (SPEC 8.2–8.6, also as CSV) and the run history
+ * ({@code GET /api/v1/runs}) through the Balance handler.
+ */
 class ActivityRoutesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CREDIT = Credits.MICROS_PER_CREDIT;
@@ -60,10 +63,72 @@ class ActivityRoutesIT {
 
     private static void usage(String at, String provider, String operation, String mode, String status, String error,
                               long latency, long in, long out, long credits, String byokKey) {
+        usage(at, provider, operation, mode, status, error, latency, in, out, credits, byokKey, null, null);
+    }
+
+    private static void usage(String at, String provider, String operation, String mode, String status, String error,
+                              long latency, long in, long out, long credits, String byokKey, String agent, String run) {
         Instant when = Instant.parse(at);
         services.usageStore().record(new UsageRecord(account, Ids.newId("use", when), Ids.newId("req", when), when,
                 provider, operation, mode, status, error == null ? 200 : 502, error, latency, latency / 2, in, out, 0,
-                credits, 0, byokKey, byokKey != null ? "personal" : "platform", null, null, "key_1"));
+                credits, 0, byokKey, byokKey != null ? "personal" : "platform", null, null, "key_1", agent, run));
+    }
+
+    /** A second account whose calls belong to runs (kept apart so the usage totals above stay as they are). */
+    private static String runsAccount() {
+        String other = services.accountService().create(Account.Type.PERSONAL, Plan.PRO, "r", "test").id();
+        String saved = account;
+        account = other;
+        try {
+            usage("2026-04-16T12:00:00Z", "openai", "chat_completion", "byok", "ok", null, 100, 10, 50, 0, "byok_1",
+                    "agt_0abc", "nightly-2026-04-16");
+            usage("2026-04-16T12:01:00Z", "tavily", "search", "credits", "ok", null, 100, 0, 0, CREDIT, null,
+                    "agt_0abc", "nightly-2026-04-16");
+            usage("2026-04-16T12:02:00Z", "tavily", "search", "credits", "ok", null, 100, 0, 0, CREDIT, null,
+                    "agt_0abc", null);
+        } finally {
+            account = saved;
+        }
+        return services.accountService().issueApiKey(other, "k", "test").token();
+    }
+
+    @Test
+    void runsListTheirCallsTokensAndModesAndLedgerAndUsageExportAsCsv() throws Exception {
+        String runsToken = runsAccount();
+        Map<String, String> as = Map.of("tg_test_PLACEHOLDER", runsToken);
+        var list = handler.handleRequest(ApiEvents.fromRepo("balance/list-runs.json", as), null);
+        JsonNode runs = JSON.readTree(list.getBody()).path("data");
+        assertEquals(2, runs.size(), list.getBody());
+        JsonNode nightly = runs.path(1);
+        assertEquals("nightly-2026-04-16", nightly.path("run_id").asText());
+        assertEquals("agt_0abc", nightly.path("agent_id").asText());
+        assertEquals(2, nightly.path("calls").asInt());
+        assertEquals(50, nightly.path("output_tokens").asInt());
+        assertEquals("1", nightly.path("credits").asText());
+        assertEquals(1, nightly.path("modes").path("byok").asInt());
+        assertTrue(runs.path(0).path("run_id").isNull(), "the agent's calls outside any run are a group of their own");
+
+        var run = handler.handleRequest(ApiEvents.fromRepo("balance/get-run.json", as), null);
+        assertEquals(200, run.getStatusCode(), run.getBody());
+        assertEquals(2, JSON.readTree(run.getBody()).path("data").size());
+
+        var ledger = handler.handleRequest(ApiEvents.fromRepo("balance/get-ledger-csv.json", Map.of("tg_test_PLACEHOLDER", token)), null);
+        assertEquals(200, ledger.getStatusCode(), ledger.getBody());
+        assertTrue(ledger.getHeaders().get("Content-Type").startsWith("text/csv"));
+        assertEquals(6, ledger.getBody().split("\r\n").length, ledger.getBody());
+        JsonNode providers = get("balance/list-providers.json", null, 200).path("data");
+        JsonNode openai = providers.path(0);
+        assertEquals("openai", openai.path("id").asText());
+        assertTrue(openai.path("byok").asBoolean());
+        assertTrue(openai.path("key_format").asText().contains("sk-"), openai.toString());
+        providers.forEach(p -> {
+            if (p.path("id").asText().equals("context7")) {
+                assertTrue(p.path("free").asBoolean() && p.path("key_format").isNull(), p.toString());
+            }
+        });
+        var usageCsv = handler.handleRequest(ApiEvents.fromRepo("balance/get-usage-csv.json", as), null);
+        assertEquals(200, usageCsv.getStatusCode(), usageCsv.getBody());
+        assertTrue(usageCsv.getBody().startsWith("key,calls,errors,"), usageCsv.getBody());
     }
 
     private static JsonNode get(String event, Map<String, String> query, int expectedStatus) throws Exception {

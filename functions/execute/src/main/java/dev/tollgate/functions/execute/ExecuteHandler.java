@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.app.CustomerGate;
 import dev.tollgate.app.Services;
+import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
@@ -27,6 +28,8 @@ import dev.tollgate.http.Router;
  */
 public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final int MAX_ID = 64;
+    /** Groups calls into a run of the run history (GET /api/v1/runs). */
+    static final String RUN_HEADER = "X-Tollgate-Run";
 
     private final Router router;
 
@@ -58,9 +61,10 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
             throw TollgateException.notFound("Workspace");
         }
         JsonNode input = body.get("input");
+        String runId = RunIds.check(r.header(RUN_HEADER).orElse(null), "/headers/" + RUN_HEADER);
         ExecutionRequest request = new ExecutionRequest(Bodies.requireString(body, "tool", MAX_ID),
                 Bodies.requireString(body, "operation", MAX_ID), input == null ? null : input,
-                r.header("idempotency-key").orElse(null), r.requestId(), body);
+                r.header("idempotency-key").orElse(null), r.requestId(), body, runId);
         ExecutionOutcome outcome = executor.execute(acting, request);
         ApiResponse response = ApiResponse.json(outcome.status(), outcome.body());
         return outcome.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;

@@ -95,7 +95,7 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         ApiResponse list(ApiRequest r, Acting acting) {
-            requirePerson(acting);
+            requireKeyReader(acting);
             var page = keys.list(acting.accountId(), Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT));
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("data", page.items().stream().map(ByokApi::metadata).toList());
@@ -104,7 +104,7 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
         }
 
         ApiResponse show(ApiRequest r, Acting acting) {
-            requirePerson(acting);
+            requireKeyReader(acting);
             return ApiResponse.ok(metadata(keys.get(acting.accountId(), r.pathParameter("id"))));
         }
 
@@ -163,10 +163,18 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
             }
         }
 
-        /** Agents use the workspace's keys through execution; they never list or read them. */
-        private static void requirePerson(Acting acting) {
+        /**
+         * Only the owner of a personal account and workspace admins see key metadata (seed 000: "only you, and
+         * workspace admins for workspace keys, can view or modify the key"). Members and agents use the workspace's
+         * keys through execution without seeing them.
+         */
+        private static void requireKeyReader(Acting acting) {
             if (acting.role() == Role.AGENT) {
                 throw new TollgateException(ErrorCode.FORBIDDEN, "Agents cannot list or read keys");
+            }
+            if (!acting.role().canManage()) {
+                throw new TollgateException(ErrorCode.FORBIDDEN, "Only workspace admins can see the workspace's keys; "
+                        + "your calls in this workspace still use them");
             }
         }
 

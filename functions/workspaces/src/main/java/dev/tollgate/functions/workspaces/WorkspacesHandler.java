@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.app.CustomerGate;
 import dev.tollgate.app.Services;
+import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.Role;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
@@ -21,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Workspaces function: workspaces, members and agents (SPEC §9.1, §9.2). */
+/**
+ * Workspaces function: workspaces, members and agents (SPEC §9.1, §9.2), and the agents of the acting account
+ * ({@code /api/v1/agents*}): personal agents of a person, under the same rules as a workspace's.
+ */
 public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final int MAX_NAME = 200;
     private static final int MAX_BINDINGS = 50;
@@ -49,20 +53,36 @@ public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPE
                     workspaces.removeMember(inWorkspace(r), r.pathParameter("account_id"));
                     return ApiResponse.noContent();
                 })
-                .route("POST /api/v1/workspaces/{ws}/agents", this::createAgent)
-                .route("GET /api/v1/workspaces/{ws}/agents", r -> ApiResponse.ok(Map.of("data",
-                        workspaces.agents(inWorkspace(r)).stream().map(WorkspacesHandler::view).toList())))
-                .route("GET /api/v1/workspaces/{ws}/agents/{agent_id}", r ->
-                        ApiResponse.ok(view(workspaces.agent(inWorkspace(r), r.pathParameter("agent_id")))))
-                .route("PATCH /api/v1/workspaces/{ws}/agents/{agent_id}", r -> {
-                    Acting acting = inWorkspace(r);
-                    Map<String, String> bindings = bindings(r.jsonBody(), true);
-                    return ApiResponse.ok(view(workspaces.updateBindings(acting, r.pathParameter("agent_id"), bindings)));
-                })
-                .route("DELETE /api/v1/workspaces/{ws}/agents/{agent_id}", r -> {
-                    workspaces.deleteAgent(inWorkspace(r), r.pathParameter("agent_id"));
-                    return ApiResponse.noContent();
-                });
+                .route("POST /api/v1/workspaces/{ws}/agents", r -> createAgent(r, inWorkspace(r)))
+                .route("GET /api/v1/workspaces/{ws}/agents", r -> listAgents(inWorkspace(r)))
+                .route("GET /api/v1/workspaces/{ws}/agents/{agent_id}", r -> getAgent(r, inWorkspace(r)))
+                .route("PATCH /api/v1/workspaces/{ws}/agents/{agent_id}", r -> updateAgent(r, inWorkspace(r)))
+                .route("DELETE /api/v1/workspaces/{ws}/agents/{agent_id}", r -> deleteAgent(r, inWorkspace(r)))
+                // The same agent operations on the acting account: a person's personal agents, or a workspace's when
+                // the request names one (X-Tollgate-Workspace), as /api/v1/byok does for keys.
+                .route("POST /api/v1/agents", r -> createAgent(r, gate.enter(r)))
+                .route("GET /api/v1/agents", r -> listAgents(gate.enter(r)))
+                .route("GET /api/v1/agents/{agent_id}", r -> getAgent(r, gate.enter(r)))
+                .route("PATCH /api/v1/agents/{agent_id}", r -> updateAgent(r, gate.enter(r)))
+                .route("DELETE /api/v1/agents/{agent_id}", r -> deleteAgent(r, gate.enter(r)));
+    }
+
+    private ApiResponse listAgents(Acting acting) {
+        return ApiResponse.ok(Map.of("data", workspaces.agents(acting).stream().map(WorkspacesHandler::view).toList()));
+    }
+
+    private ApiResponse getAgent(ApiRequest request, Acting acting) {
+        return ApiResponse.ok(view(workspaces.agent(acting, request.pathParameter("agent_id"))));
+    }
+
+    private ApiResponse updateAgent(ApiRequest request, Acting acting) {
+        Map<String, String> bindings = bindings(request.jsonBody(), true);
+        return ApiResponse.ok(view(workspaces.updateBindings(acting, request.pathParameter("agent_id"), bindings)));
+    }
+
+    private ApiResponse deleteAgent(ApiRequest request, Acting acting) {
+        workspaces.deleteAgent(acting, request.pathParameter("agent_id"));
+        return ApiResponse.noContent();
     }
 
     @Override
@@ -88,8 +108,7 @@ public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPE
         return ApiResponse.created(view(workspaces.addMember(acting, accountId, role)));
     }
 
-    private ApiResponse createAgent(ApiRequest request) {
-        Acting acting = inWorkspace(request);
+    private ApiResponse createAgent(ApiRequest request, Acting acting) {
         JsonNode body = request.jsonBody();
         String name = Bodies.requireString(body, "name", MAX_NAME);
         var created = workspaces.createAgent(acting, name, bindings(body, false));
@@ -144,7 +163,8 @@ public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPE
     private static Map<String, Object> view(Agent a) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", a.id());
-        view.put("workspace", a.workspaceId());
+        view.put("account_id", a.workspaceId());
+        view.put("workspace", Ids.looksLike(a.workspaceId(), "ws") ? a.workspaceId() : null);
         view.put("name", a.name());
         view.put("key_bindings", a.keyBindings());
         view.put("created_at", a.createdAt().toString());

@@ -86,4 +86,31 @@ class WorkspacesHandlerIT {
         JsonNode error = ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/create-agent.json", as), null), 400);
         assertEquals("/key_bindings/openai", error.path("error").path("pointer").asText());
     }
+
+    @Test
+    void aPersonManagesTheirOwnAgentsThroughTheAccountRoutes() throws Exception {
+        var people = services.accountService();
+        Account owner = people.create(Account.Type.PERSONAL, Plan.PRO, "owner", "test");
+        String token = people.issueApiKey(owner.id(), "k", "test").token();
+        Map<String, String> as = new HashMap<>(Map.of("tg_test_PLACEHOLDER", token));
+
+        JsonNode agent = ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/create-personal-agent.json", as), null), 201);
+        assertEquals(owner.id(), agent.path("account_id").asText());
+        assertTrue(agent.path("workspace").isNull());
+        assertTrue(agent.path("api_key").asText().startsWith("tg_"));
+        as.put("agt_PLACEHOLDER", agent.path("id").asText());
+        assertEquals(1, ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/list-personal-agents.json", as), null), 200)
+                .path("data").size());
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/get-personal-agent.json", as), null), 200);
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/update-personal-agent.json", as), null), 200);
+
+        Map<String, String> asAgent = new HashMap<>(as);
+        asAgent.put("tg_test_PLACEHOLDER", agent.path("api_key").asText());
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/get-personal-agent.json", asAgent), null), 200);
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/list-personal-agents.json", asAgent), null), 403);
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/delete-personal-agent.json", asAgent), null), 403);
+
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/delete-personal-agent.json", as), null), 204);
+        ok(handler.handleRequest(ApiEvents.fromRepo("workspaces/get-personal-agent.json", as), null), 404);
+    }
 }
