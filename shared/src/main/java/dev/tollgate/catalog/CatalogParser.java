@@ -50,7 +50,7 @@ final class CatalogParser {
     private static final Set<String> VERIFY_FIELDS = Set.of("method", "path");
     private static final Map<String, Set<String>> PRICING_FIELDS = Map.of(
             "free", Set.of("type"),
-            "byok_only", Set.of("type"),
+            "byok_only", Set.of("type", "usage"),
             "per_call", Set.of("type", "credits"),
             "per_1k_characters", Set.of("type", "credits", "characters_pointer"),
             "per_1k_tokens", Set.of("type", "model_pointer", "models", "usage", "prompt_pointers",
@@ -446,8 +446,14 @@ final class CatalogParser {
         switch (type) {
             case "free":
                 return new Pricing.Free();
-            case "byok_only":
-                return new Pricing.ByokOnly();
+            case "byok_only": {
+                JsonNode usage = node.get("usage");
+                if (usage == null || usage.isNull()) {
+                    return new Pricing.ByokOnly();
+                }
+                List<List<String>> tokens = usagePointers(usage, where);
+                return new Pricing.ByokOnly(tokens.get(0), tokens.get(1));
+            }
             case "per_call":
                 return new Pricing.PerCall(credits(node, "credits", where));
             case "per_1k_characters":
@@ -475,16 +481,9 @@ final class CatalogParser {
                     credits(e.getValue(), "output", mWhere)));
         });
 
-        JsonNode usage = node.get("usage");
-        if (usage == null || !usage.isObject()) {
-            throw fail(where, "usage must be {\"input_tokens\": pointer(s), \"output_tokens\": pointer(s)}");
-        }
-        onlyFields(usage, Set.of("input_tokens", "output_tokens"), where + ", usage");
-        List<String> inputTokens = pointers(usage, "input_tokens", where + ", usage");
-        if (inputTokens.isEmpty()) {
-            throw fail(where, "usage.input_tokens is required");
-        }
-        List<String> outputTokens = pointers(usage, "output_tokens", where + ", usage");
+        List<List<String>> tokens = usagePointers(node.get("usage"), where);
+        List<String> inputTokens = tokens.get(0);
+        List<String> outputTokens = tokens.get(1);
 
         List<String> prompt = pointers(node, "prompt_pointers", where);
         if (prompt.isEmpty()) {
@@ -507,6 +506,19 @@ final class CatalogParser {
         List<String> choices = pointers(node, "choices_pointers", where);
         return new Pricing.PerThousandTokens(modelPointer, prices, inputTokens, outputTokens, prompt, maxOutput, cap,
                 choices);
+    }
+
+    /** {@code usage}: pointers to the input token counts (required) and output token counts (optional) of a response. */
+    private static List<List<String>> usagePointers(JsonNode usage, String where) {
+        if (usage == null || !usage.isObject()) {
+            throw fail(where, "usage must be {\"input_tokens\": pointer(s), \"output_tokens\": pointer(s)}");
+        }
+        onlyFields(usage, Set.of("input_tokens", "output_tokens"), where + ", usage");
+        List<String> inputTokens = pointers(usage, "input_tokens", where + ", usage");
+        if (inputTokens.isEmpty()) {
+            throw fail(where, "usage.input_tokens is required");
+        }
+        return List.of(inputTokens, pointers(usage, "output_tokens", where + ", usage"));
     }
 
     /** A decimal string of credits, exactly representable in µcr and not negative. */

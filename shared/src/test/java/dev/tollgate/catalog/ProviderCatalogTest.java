@@ -81,6 +81,24 @@ class ProviderCatalogTest {
     }
 
     @Test
+    void everyModelOperationReadsTokenUsageFromItsProvidersAnswer() {
+        // A model call records tokens in usage whatever the mode: each pricing that names models, or is BYOK-only
+        // (Ollama), points at where the provider reports its token counts.
+        for (Operation op : CATALOG.operations()) {
+            Pricing pricing = op.pricing();
+            if (pricing instanceof Pricing.PerThousandTokens tokens) {
+                assertFalse(tokens.inputTokensPointers().isEmpty(), op.toolName());
+            } else if (pricing instanceof Pricing.ByokOnly byokOnly) {
+                assertFalse(byokOnly.inputTokensPointers().isEmpty(), op.toolName());
+                assertFalse(byokOnly.outputTokensPointers().isEmpty(), op.toolName());
+            }
+        }
+        var ollama = CATALOG.operation("ollama", "chat").orElseThrow().pricing();
+        var answer = dev.tollgate.http.Json.MAPPER.createObjectNode().put("prompt_eval_count", 26).put("eval_count", 12);
+        assertEquals(Usage.tokens(26, 12), ollama.usage(null, answer));
+    }
+
+    @Test
     void creditProvidersAreThoseWithAPlatformKeyThatAreNotFree() {
         assertEquals(List.of("openai", "anthropic", "gemini", "openrouter", "stripe", "twilio", "resend", "tavily",
                         "exa", "firecrawl", "elevenlabs", "browserbase"),
