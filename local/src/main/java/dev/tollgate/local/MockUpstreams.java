@@ -110,6 +110,17 @@ public final class MockUpstreams implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The runner's environment with every provider routed to the mocks, except those the operator pointed elsewhere
+     * with an explicit {@code TOLLGATE_UPSTREAM_<ID>_URL}: a real upstream (a local Playwright MCP server, a staging
+     * API) then runs beside the offline mocks.
+     */
+    public Map<String, String> environmentUnder(Map<String, String> explicit) {
+        Map<String, String> env = new LinkedHashMap<>(explicit);
+        environment().forEach(env::putIfAbsent);
+        return env;
+    }
+
     /** A fake platform key for every provider that offers credits and whose format this mock knows. */
     public Map<String, String> platformKeys() {
         Map<String, String> keys = new LinkedHashMap<>();
