@@ -63,7 +63,7 @@ public final class LocalRunner {
         out.println("Starting Tollgate locally (DynamoDB Local in-process" + (flags.dataDir == null ? ", in memory" : ", data in " + flags.dataDir) + ") ...");
         long started = System.nanoTime();
         LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(root)
-                .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env)
+                .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env).withHostedMcpServers(true)
                 .withRequestLog(flags.quiet ? line -> { } : out::println));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

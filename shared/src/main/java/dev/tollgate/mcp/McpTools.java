@@ -8,6 +8,8 @@ import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.ToolDirectory;
+import dev.tollgate.catalog.UpstreamTool;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.ExecutionOutcome;
@@ -58,16 +60,21 @@ public final class McpTools {
 
     private final ToolExecutor executor;
     private final Function<Acting, ?> accountInfo;
-    private final ProviderCatalog catalog;
+    private final ToolDirectory directory;
     private final int pageSize;
 
     /**
      * @param accountInfo what {@value #ACCOUNT_TOOL} returns, {@code GET /api/v1/key}'s body (KeyInfoService)
      */
     public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ProviderCatalog catalog, int pageSize) {
+        this(executor, accountInfo, ToolDirectory.of(catalog), pageSize);
+    }
+
+    /** @param directory resolves tool names, federated MCP servers' tools included */
+    public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ToolDirectory directory, int pageSize) {
         this.executor = executor;
         this.accountInfo = accountInfo;
-        this.catalog = catalog;
+        this.directory = directory;
         this.pageSize = pageSize;
     }
 
@@ -109,20 +116,22 @@ public final class McpTools {
         if (ACCOUNT_TOOL.equals(name)) {
             return McpJson.tree(accountResult(acting, requestId));
         }
-        Operation operation = catalog.operationByToolName(name)
-                .orElseThrow(() -> unknownTool(name));
+        // Split only: whether the operation exists (and, for a federated server, whether it answers) is the engine's
+        // question, so an unreachable server is an isError result (provider_unavailable), as it is 503 over REST.
+        ToolDirectory.ToolName tool = directory.parse(name).orElseThrow(() -> unknownTool(name));
         String idempotencyKey = idempotencyKey(request.meta());
         ObjectNode input = arguments(arguments);
         // The body REST would receive for the same call: the idempotency fingerprint is the same over both doors.
         ObjectNode body = Json.object();
-        body.put("tool", operation.tool());
-        body.put("operation", operation.id());
+        body.put("tool", tool.tool());
+        body.put("operation", tool.operation());
         body.set("input", input);
-        ExecutionRequest execution = new ExecutionRequest(operation.tool(), operation.id(), input, idempotencyKey,
+        ExecutionRequest execution = new ExecutionRequest(tool.tool(), tool.operation(), input, idempotencyKey,
                 requestId, body);
+        boolean federated = directory.provider(tool.tool()).map(Provider::isFederated).orElse(false);
         CallToolResult result;
         try {
-            result = fromOutcome(executor.execute(acting, execution));
+            result = fromOutcome(executor.execute(acting, execution), federated);
         } catch (TollgateException e) {
             if (e.code() == ErrorCode.UNKNOWN_TOOL) {
                 throw unknownTool(name);
@@ -171,7 +180,7 @@ public final class McpTools {
         return (ObjectNode) arguments;
     }
 
-    private static CallToolResult fromOutcome(ExecutionOutcome outcome) {
+    private static CallToolResult fromOutcome(ExecutionOutcome outcome, boolean federated) {
         ObjectNode body = outcome.body();
         if (outcome.status() / 100 != 2) {
             // An idempotent replay of a stored failure: the same error, as the first call reported it.
@@ -188,6 +197,13 @@ public final class McpTools {
         }
         if (body.has("result_stored")) {
             meta.put("tollgate/result_stored", body.get("result_stored"));
+        }
+        if (federated && result != null && result.path("content").isArray()) {
+            // A federated server's own CallToolResult: its content (images included), structured content and
+            // isError reach the client as the server sent them, with Tollgate's billing beside them.
+            CallToolResult upstream = McpJson.SDK.convertValue(result, CallToolResult.class);
+            return CallToolResult.builder().content(upstream.content()).structuredContent(upstream.structuredContent())
+                    .isError(Boolean.TRUE.equals(upstream.isError())).meta(meta).build();
         }
         CallToolResult.Builder builder = CallToolResult.builder()
                 .addTextContent(Json.write(result == null ? NullNode.getInstance() : result))
@@ -264,9 +280,11 @@ public final class McpTools {
     }
 
     private JsonNode tool(ToolView view) {
-        Optional<Operation> operation = catalog.operation(view.tool(), view.operation());
-        String providerName = catalog.provider(view.tool()).map(Provider::name).orElse(view.tool());
-        String title = providerName + ": " + view.operation().replace('_', ' ');
+        Optional<Operation> operation = directory.cachedOperation(view.tool(), view.operation());
+        Optional<UpstreamTool> upstream = operation.flatMap(Operation::upstreamTool);
+        String providerName = directory.provider(view.tool()).map(Provider::name).orElse(view.tool());
+        String title = upstream.map(UpstreamTool::title).filter(t -> !t.isBlank())
+                .orElse(providerName + ": " + view.operation().replace('_', ' '));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(META_PRICE, view.price());
         meta.put(META_BILLING_MODE, view.billingMode());
@@ -277,7 +295,8 @@ public final class McpTools {
                 .name(view.name())
                 .title(title)
                 .description(view.description() + " " + billingSentence(view, providerName))
-                .annotations(annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
+                .annotations(upstream.isPresent() ? upstreamAnnotations(title, upstream.get())
+                        : annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
                 .meta(meta)
                 .build();
         return withSchema(tool, view.inputSchema());
@@ -313,6 +332,17 @@ public final class McpTools {
                     + (view.unavailableReason() == null ? "no key" : view.unavailableReason()) + ").";
             default -> "";
         };
+    }
+
+    /** A federated tool's hints are the upstream server's own (it knows whether the tool only reads); none if it gave none. */
+    private static ToolAnnotations upstreamAnnotations(String title, UpstreamTool upstream) {
+        ObjectNode declared = upstream.annotations();
+        if (declared == null) {
+            return new ToolAnnotations(title, null, null, null, null, null);
+        }
+        ToolAnnotations hints = McpJson.SDK.convertValue(declared, ToolAnnotations.class);
+        return new ToolAnnotations(hints.title() == null ? title : hints.title(), hints.readOnlyHint(),
+                hints.destructiveHint(), hints.idempotentHint(), hints.openWorldHint(), hints.returnDirect());
     }
 
     /**

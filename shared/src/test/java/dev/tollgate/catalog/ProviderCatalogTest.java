@@ -21,7 +21,8 @@ class ProviderCatalogTest {
     @Test
     void listsEveryProviderOfTheSpecInOrder() {
         assertEquals(List.of("openai", "anthropic", "gemini", "openrouter", "ollama", "stripe", "twilio", "resend",
-                        "tavily", "exa", "firecrawl", "elevenlabs", "browserbase", "context7"),
+                        "tavily", "exa", "firecrawl", "elevenlabs", "browserbase", "context7", "playwright", "semgrep",
+                        "deepwiki"),
                 CATALOG.providers().stream().map(Provider::id).toList());
     }
 
@@ -78,6 +79,24 @@ class ProviderCatalogTest {
         assertTrue(chat.pricing() instanceof Pricing.ByokOnly);
         assertEquals("false", chat.inputDefaults().get("stream").asText());
         assertFalse(ollama.isFree());
+    }
+
+    @Test
+    void playwrightSemgrepAndDeepWikiAreFreeFederatedMcpServers() {
+        for (String id : List.of("playwright", "semgrep", "deepwiki")) {
+            Provider p = CATALOG.provider(id).orElseThrow();
+            assertTrue(p.isFederated(), id);
+            assertTrue(p.isFree(), id);
+            assertTrue(p.operations().isEmpty(), id + ": its tools are discovered");
+        }
+        // Playwright is self-hosted: no URL until TOLLGATE_UPSTREAM_PLAYWRIGHT_URL names one.
+        assertEquals(Optional.empty(), CATALOG.provider("playwright").orElseThrow().baseUrl());
+        assertEquals(Optional.of("https://mcp.semgrep.ai/mcp"), CATALOG.provider("semgrep").orElseThrow().baseUrl());
+        ProviderCatalog configured = ProviderCatalog.load(Config.of(Map.of(
+                "TOLLGATE_UPSTREAM_PLAYWRIGHT_URL", "http://127.0.0.1:8931/mcp", "TOLLGATE_UPSTREAM_SEMGREP_URL", "off")));
+        assertEquals(Optional.of("http://127.0.0.1:8931/mcp"), configured.provider("playwright").orElseThrow().baseUrl());
+        assertEquals(Optional.empty(), configured.provider("semgrep").orElseThrow().baseUrl());
+        assertFalse(CATALOG.creditProviders().stream().anyMatch(Provider::isFederated));
     }
 
     @Test
