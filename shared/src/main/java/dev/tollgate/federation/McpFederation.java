@@ -284,10 +284,12 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
 
     /** The {@code result} of a call: the server's content, structured content and isError, nothing of its _meta. */
     private static byte[] body(McpSchema.CallToolResult result) {
+        // Written as a whole: content items carry their "type" only when written as CallToolResult's content.
+        ObjectNode written = McpJson.MAPPER.valueToTree(result);
         ObjectNode out = McpJson.MAPPER.createObjectNode();
-        out.set("content", McpJson.MAPPER.valueToTree(result.content() == null ? List.of() : result.content()));
-        if (result.structuredContent() != null) {
-            out.set("structuredContent", McpJson.MAPPER.valueToTree(result.structuredContent()));
+        out.set("content", written.has("content") ? written.get("content") : McpJson.MAPPER.createArrayNode());
+        if (written.hasNonNull("structuredContent")) {
+            out.set("structuredContent", written.get("structuredContent"));
         }
         out.put("isError", Boolean.TRUE.equals(result.isError()));
         try {

@@ -145,8 +145,10 @@ public final class McpTools {
             result = fromError(errorObject(internal, requestId), internal.getMessage(), false);
         }
         boolean failed = Boolean.TRUE.equals(result.isError());
+        JsonNode error = (JsonNode) result.meta().get(META_ERROR);
+        // A federated tool's own isError result carries no Tollgate error: the call itself succeeded.
         LOG.info("mcp tool call", "tool", name, "is_error", failed,
-                "code", failed ? ((JsonNode) result.meta().get(META_ERROR)).path("code").asText() : "ok");
+                "code", error != null ? error.path("code").asText() : failed ? "tool_error" : "ok");
         return McpJson.tree(result);
     }
 
@@ -202,8 +204,12 @@ public final class McpTools {
             // A federated server's own CallToolResult: its content (images included), structured content and
             // isError reach the client as the server sent them, with Tollgate's billing beside them.
             CallToolResult upstream = McpJson.SDK.convertValue(result, CallToolResult.class);
-            return CallToolResult.builder().content(upstream.content()).structuredContent(upstream.structuredContent())
-                    .isError(Boolean.TRUE.equals(upstream.isError())).meta(meta).build();
+            CallToolResult.Builder passed = CallToolResult.builder().content(upstream.content())
+                    .isError(Boolean.TRUE.equals(upstream.isError())).meta(meta);
+            if (upstream.structuredContent() != null) {
+                passed.structuredContent(upstream.structuredContent());
+            }
+            return passed.build();
         }
         CallToolResult.Builder builder = CallToolResult.builder()
                 .addTextContent(Json.write(result == null ? NullNode.getInstance() : result))
