@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tollgate.auth.ApiKeyTokens;
+import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import java.io.IOException;
@@ -93,6 +94,7 @@ public final class LocalRunner {
                         ? "TOLLGATE_MASTER_KEY" : ".tollgate/master.key") + ")"));
         out.println("  Platform keys " + (tollgate.services().keyVault().platformProviders().isEmpty() ? "none"
                 : String.join(", ", tollgate.services().keyVault().platformProviders())));
+        out.println("  MCP servers  " + federatedServers(tollgate));
         out.println("  Saved to     " + root.relativize(stateFile));
         out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
         out.println("  ./tollgate admin accounts get " + demo.accountId());
@@ -120,6 +122,17 @@ public final class LocalRunner {
         }
         out.println("  Mock Ollama    " + mocks.ollamaUrl() + " (register it as your ollama key)");
         out.println("  Demo BYOK key  openai " + MockUpstreams.FAKE_KEYS.get("openai"));
+    }
+
+    /**
+     * The federated MCP servers and where each is reached; their tool lists are fetched now, in the background, so
+     * the first listing finds them ready.
+     */
+    private static String federatedServers(LocalTollgate tollgate) {
+        tollgate.services().toolDirectory().refreshFederated();
+        return tollgate.services().catalog().providers().stream().filter(Provider::isFederated)
+                .map(p -> p.id() + " " + p.baseUrl().orElse("(off: set " + Provider.baseUrlVariable(p.id()) + ")"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** With a persistent data dir, keep the demo account and key of the previous run if they still work. */

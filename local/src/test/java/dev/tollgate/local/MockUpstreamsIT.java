@@ -190,6 +190,26 @@ class MockUpstreamsIT {
             JsonNode body = JSON.readTree(response.body());
             assertEquals("free", body.path("billing").path("mode").asText());
             assertEquals("/facebook/react", body.path("result").path("results").path(0).path("id").asText());
+            // The fake federated MCP servers list their tools and answer, so the offline demo covers them too.
+            tollgate.services().toolDirectory().refreshFederated().join();
+            HttpResponse<String> tools = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(tollgate.baseUrl().toString().replaceAll("/$", "") + "/api/v1/tools?limit=100"))
+                    .header("Authorization", "Bearer " + demo.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+            java.util.List<String> names = new java.util.ArrayList<>();
+            JSON.readTree(tools.body()).path("tools").forEach(t -> names.add(t.path("name").asText()));
+            assertTrue(names.containsAll(java.util.List.of("playwright_browser_navigate", "semgrep_semgrep_scan",
+                    "deepwiki_ask_question")), names.toString());
+            HttpResponse<String> navigate = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(tollgate.baseUrl().toString().replaceAll("/$", "") + "/api/v1/execute"))
+                    .header("Authorization", "Bearer " + demo.apiKey())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tool\":\"playwright\",\"operation\":\"browser_navigate\","
+                            + "\"input\":{\"url\":\"https://example.com\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, navigate.statusCode(), navigate.body());
+            JsonNode page = JSON.readTree(navigate.body());
+            assertTrue(page.path("result").path("content").path(0).path("text").asText().contains("Page URL: https://example.com"));
+            assertEquals("free", page.path("billing").path("mode").asText());
             // Registration goes through the operator API; the statuses say whether this build has the vault's route.
             assertEquals(mocks.platformKeys().keySet(),
                     mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken()).keySet());

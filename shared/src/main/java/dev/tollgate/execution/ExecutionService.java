@@ -184,6 +184,7 @@ public final class ExecutionService implements ToolExecutor {
         validator.compileAll(directory.catalog().operations());
         StoredResponses.decode(StoredResponses.encode(Json.object()).bytes(), false);
         Fingerprints.of(Json.object());
+        federated.warmUp();
     }
 
     @Override

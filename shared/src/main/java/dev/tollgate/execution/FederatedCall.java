@@ -27,4 +27,8 @@ public interface FederatedCall {
      *                                               {@code upstream_timeout} past the tool's timeout
      */
     UpstreamResponse call(Provider provider, Operation operation, ObjectNode input, Secret secret);
+
+    /** Loads what the first call would, without any I/O (SnapStart priming). */
+    default void warmUp() {
+    }
 }

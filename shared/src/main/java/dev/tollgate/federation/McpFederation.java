@@ -355,8 +355,22 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** Loads the SDK client's classes and writes a tool result, without any I/O (SnapStart priming). */
+    @Override
+    public void warmUp() {
+        sessions.warmUp();
+        body(McpSchema.CallToolResult.builder().addTextContent("priming").isError(false).build());
+    }
+
+    /** Lets sessions that are ending (their DELETE in flight) finish, briefly; Lambda containers never call it. */
     @Override
     public void close() {
+        background.shutdown();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         background.shutdownNow();
     }
 }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -54,6 +55,18 @@ final class McpSessions {
      */
     McpSyncClient open(Provider provider, String endpoint, String token, Duration initializationTimeout,
                        Duration requestTimeout) {
+        return open(provider.auth(), provider.headers(), endpoint, token, initializationTimeout, requestTimeout);
+    }
+
+    /** Builds (and closes) a client without connecting: loads the SDK's client, transport and reactor classes. */
+    void warmUp() {
+        open(new AuthStyle(AuthStyle.Kind.NONE, java.util.Optional.empty()), Map.of(), "http://127.0.0.1:9/mcp", null,
+                Duration.ofSeconds(1), Duration.ofSeconds(1)).close();
+        reactor.core.publisher.Mono.just(1).block();
+    }
+
+    private McpSyncClient open(AuthStyle auth, Map<String, String> headers, String endpoint, String token,
+                               Duration initializationTimeout, Duration requestTimeout) {
         URI uri = URI.create(endpoint);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
@@ -63,8 +76,8 @@ final class McpSessions {
                 .jsonMapper(McpJson.SDK)
                 .maxResponseSize(UpstreamClient.MAX_RESPONSE_BYTES)
                 .customizeRequest(request -> {
-                    provider.headers().forEach(request::header);
-                    authorize(request, provider.auth(), token);
+                    headers.forEach(request::header);
+                    authorize(request, auth, token);
                 })
                 .build();
         return McpClient.sync(transport)
