@@ -278,7 +278,16 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         } catch (RuntimeException e) {
             return failure(provider, e, timeout, started);
         } finally {
+            endInBackground(client);
+        }
+    }
+
+    /** Ends the upstream session (its DELETE) without holding the caller. */
+    private void endInBackground(McpSyncClient client) {
+        try {
             background.execute(client::closeGracefully);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            client.close();
         }
     }
 

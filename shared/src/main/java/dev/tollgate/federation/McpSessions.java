@@ -37,11 +37,8 @@ final class McpSessions {
     private static final JsonSchemaValidator OUTPUT_NOT_CHECKED =
             (schema, content) -> JsonSchemaValidator.ValidationResponse.asValid(null);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    /** Built on first use: a container whose catalog servers are never called starts no selector thread. */
+    private volatile HttpClient http;
     private final McpSchema.Implementation clientInfo;
 
     McpSessions(String tollgateVersion) {
@@ -72,7 +69,7 @@ final class McpSessions {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                 .builder(uri.getScheme() + "://" + uri.getRawAuthority())
                 .endpoint(path)
-                .clientBuilder(new SharedClient(http))
+                .clientBuilder(new SharedClient(http()))
                 .jsonMapper(McpJson.SDK)
                 .maxResponseSize(UpstreamClient.MAX_RESPONSE_BYTES)
                 .customizeRequest(request -> {
@@ -86,6 +83,24 @@ final class McpSessions {
                 .requestTimeout(requestTimeout)
                 .jsonSchemaValidator(OUTPUT_NOT_CHECKED)
                 .build();
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                client = http;
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(CONNECT_TIMEOUT)
+                            .build();
+                    http = client;
+                }
+            }
+        }
+        return client;
     }
 
     private static void authorize(HttpRequest.Builder request, AuthStyle auth, String token) {

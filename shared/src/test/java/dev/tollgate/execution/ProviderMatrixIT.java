@@ -378,7 +378,8 @@ class ProviderMatrixIT {
         covered.add("context7");
         covered.add("ollama");
         for (var p : h.services.catalog().providers()) {
-            assertTrue(covered.contains(p.id()), "no WireMock case for " + p.id());
+            // Federated MCP servers have no catalog operations; FederatedExecutionIT covers them against a real server.
+            assertTrue(p.isFederated() || covered.contains(p.id()), "no WireMock case for " + p.id());
         }
     }
 }
