@@ -94,15 +94,16 @@ class FederatedExecutionIT {
                   {"id": "paid", "name": "Paid MCP", "kind": "mcp", "url": "%s", "auth": "bearer",
                    "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": true, "platform_key": true,
                    "pricing": {"type": "per_call", "credits": "0.5"}, "tools": ["add", "fail", "hang", "echo"]},
-                  {"id": "slowpoke", "name": "Slow MCP", "kind": "mcp", "url": "%s", "auth": "none", "byok": false,
-                   "platform_key": false, "timeout_ms": 1000, "pricing": {"type": "free"}},
+                  {"id": "paidfast", "name": "Paid MCP, short timeout", "kind": "mcp", "url": "%s", "auth": "bearer",
+                   "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": false, "platform_key": true,
+                   "timeout_ms": 1000, "pricing": {"type": "per_call", "credits": "0.5"}},
                   {"id": "gone", "name": "Gone MCP", "kind": "mcp", "url": "http://127.0.0.1:%d/mcp", "auth": "none",
                    "byok": false, "platform_key": false, "pricing": {"type": "free"}},
                   {"id": "silent", "name": "Silent MCP", "kind": "mcp", "url": "http://127.0.0.1:%d/mcp", "auth": "none",
                    "byok": false, "platform_key": false, "pricing": {"type": "free"}},
                   {"id": "selfhosted", "name": "Not configured", "kind": "mcp", "url": null, "auth": "none",
                    "byok": false, "platform_key": false, "pricing": {"type": "free"}}
-                ]}""".formatted(upstream.url("/free/mcp"), upstream.url("/paid/mcp"), upstream.url("/free/mcp"),
+                ]}""".formatted(upstream.url("/free/mcp"), upstream.url("/paid/mcp"), upstream.url("/paid/mcp"),
                 closedPort, silent.getLocalPort());
         ProviderCatalog federated = ProviderCatalog.fromJson(catalog, Config.of(Map.of()));
         federation = new McpFederation(h.vault, Clock.systemUTC(), new McpFederation.Settings(Duration.ofMinutes(5),
@@ -112,6 +113,7 @@ class FederatedExecutionIT {
                 h.services.usageStore(), h.services.atomicWriter(), h.services.upstreamClient(), AgentKeyBindings.NONE,
                 Clock.systemUTC(), ExecutionService.Settings.from(h.config));
         h.vault.setPlatformKey("paid", PLATFORM_TOKEN);
+        h.vault.setPlatformKey("paidfast", PLATFORM_TOKEN);
         // Discovery of the reachable servers, awaited once (the silent one is left to the test about it).
         federation.refresh(federated.providers().stream().filter(p -> !p.id().equals("silent")).toList()).join();
     }
@@ -216,11 +218,11 @@ class FederatedExecutionIT {
     @Test
     void aToolThatNeverAnswersTimesOutAndItsHoldIsReleased() {
         Acting acting = h.account(Plan.PRO, 10 * CREDIT);
-        TollgateException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> refused(acting, "paid", "hang", "{}"));
-        // The paid server's timeout is the catalog default (25 s) — too long for a test; the slowpoke server's is 1 s.
-        assertEquals(ErrorCode.UPSTREAM_TIMEOUT, assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> refused(acting, "slowpoke", "hang", "{}")).code());
+        // The same server as "paid", with a one-second timeout: the hold is taken, the call times out, it is released.
+        TollgateException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> refused(acting, "paidfast", "hang", "{}"));
         assertEquals(ErrorCode.UPSTREAM_TIMEOUT, e.code());
+        assertEquals(504, e.status());
         assertEquals(10 * CREDIT, h.balance(acting).available());
         assertEquals(0, h.balance(acting).held());
         List<LedgerEntry> entries = h.services.ledger().entries(acting.accountId(), null, 10).items();
