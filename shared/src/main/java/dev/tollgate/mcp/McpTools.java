@@ -300,7 +300,7 @@ public final class McpTools {
         Tool tool = Tool.builder()
                 .name(view.name())
                 .title(title)
-                .description(view.description() + " " + billingSentence(view, providerName))
+                .description(sentence(view.description()) + " " + billingSentence(view, providerName))
                 .annotations(upstream.isPresent() ? upstreamAnnotations(title, upstream.get())
                         : annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
                 .meta(meta)
@@ -326,6 +326,12 @@ public final class McpTools {
             ordered.set("inputSchema", inputSchema);
         }
         return ordered;
+    }
+
+    /** A federated server's description may end without a full stop; the billing sentence follows it. */
+    private static String sentence(String description) {
+        String trimmed = description.strip();
+        return trimmed.isEmpty() || ".!?".indexOf(trimmed.charAt(trimmed.length() - 1)) >= 0 ? trimmed : trimmed + ".";
     }
 
     private static String billingSentence(ToolView view, String providerName) {

@@ -45,6 +45,12 @@ public final class McpTestServer implements AutoCloseable {
             (schema, content) -> JsonSchemaValidator.ValidationResponse.asValid(null);
     private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+    /** Tomcat logs its start and stop at INFO through java.util.logging; the runner's own output is what matters. */
+    private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
+
+    static {
+        TOMCAT_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     /** One tool: its declaration and what it answers. */
     public record ToolSpec(McpSchema.Tool tool, BiFunction<Map<String, Object>, String, McpSchema.CallToolResult> handler) {
