@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tollgate.auth.ApiKeyTokens;
+import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import java.io.IOException;
@@ -45,22 +46,25 @@ public final class LocalRunner {
         Path stateFile = root.resolve(".tollgate/local.json");
         Optional<JsonNode> previous = flags.dataDir == null ? Optional.empty() : readState(stateFile);
 
-        Map<String, String> env = new HashMap<>(passThroughEnvironment());
+        Map<String, String> configured = new HashMap<>(passThroughEnvironment());
         if (flags.kmsEndpoint != null) {
-            env.put("AWS_ENDPOINT_URL_KMS", flags.kmsEndpoint);
+            configured.put("AWS_ENDPOINT_URL_KMS", flags.kmsEndpoint);
         }
-        previous.map(p -> p.path("admin_token").asText(null)).ifPresent(t -> env.put("TOLLGATE_ADMIN_TOKEN", t));
+        previous.map(p -> p.path("admin_token").asText(null)).ifPresent(t -> configured.put("TOLLGATE_ADMIN_TOKEN", t));
         MockUpstreams mocks = flags.mockUpstreams
                 ? MockUpstreams.start(ProviderCatalog.load(Config.of(Map.of()))) : null;
+        Map<String, String> explicitUpstreams = new java.util.TreeMap<>();
         if (mocks != null) {
-            env.putAll(mocks.environment());
+            mocks.environment().keySet().stream().filter(configured::containsKey)
+                    .forEach(name -> explicitUpstreams.put(name, configured.get(name)));
         }
+        Map<String, String> env = mocks == null ? configured : mocks.environmentUnder(configured);
 
         PrintStream out = System.out;
         out.println("Starting Tollgate locally (DynamoDB Local in-process" + (flags.dataDir == null ? ", in memory" : ", data in " + flags.dataDir) + ") ...");
         long started = System.nanoTime();
         LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(root)
-                .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env)
+                .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env).withHostedMcpServers(true)
                 .withRequestLog(flags.quiet ? line -> { } : out::println));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -92,11 +96,12 @@ public final class LocalRunner {
                         ? "TOLLGATE_MASTER_KEY" : ".tollgate/master.key") + ")"));
         out.println("  Platform keys " + (tollgate.services().keyVault().platformProviders().isEmpty() ? "none"
                 : String.join(", ", tollgate.services().keyVault().platformProviders())));
+        out.println("  MCP servers  " + federatedServers(tollgate));
         out.println("  Saved to     " + root.relativize(stateFile));
         out.printf("%nTry it:%n  curl -s -H \"Authorization: Bearer $(jq -r .api_key .tollgate/local.json)\" %s/api/v1/key%n", base);
         out.println("  ./tollgate admin accounts get " + demo.accountId());
         if (mocks != null) {
-            printMocks(out, mocks, mockPlatformKeys);
+            printMocks(out, mocks, mockPlatformKeys, explicitUpstreams);
         }
         // Last, once everything above is in place: scripts start on this file, so it must never describe a
         // half-ready server (with --mock-upstreams, one whose fake platform keys are not registered yet).
@@ -105,9 +110,11 @@ public final class LocalRunner {
         stopped.await();
     }
 
-    private static void printMocks(PrintStream out, MockUpstreams mocks, Map<String, Integer> registered) {
+    private static void printMocks(PrintStream out, MockUpstreams mocks, Map<String, Integer> registered,
+                                   Map<String, String> explicitUpstreams) {
         out.println();
         out.println("  Mock upstreams " + mocks.baseUri() + " (every provider; a key containing 'invalid' gets a 401)");
+        explicitUpstreams.forEach((name, url) -> out.println("  Not mocked     " + name + "=" + url));
         long ok = registered.values().stream().filter(s -> s >= 200 && s < 300).count();
         if (ok == registered.size()) {
             out.println("  Platform keys  fake keys registered for " + String.join(", ", registered.keySet()));
@@ -117,6 +124,17 @@ public final class LocalRunner {
         }
         out.println("  Mock Ollama    " + mocks.ollamaUrl() + " (register it as your ollama key)");
         out.println("  Demo BYOK key  openai " + MockUpstreams.FAKE_KEYS.get("openai"));
+    }
+
+    /**
+     * The federated MCP servers and where each is reached; their tool lists are fetched now, in the background, so
+     * the first listing finds them ready.
+     */
+    private static String federatedServers(LocalTollgate tollgate) {
+        tollgate.services().toolDirectory().refreshFederated();
+        return tollgate.services().catalog().providers().stream().filter(Provider::isFederated)
+                .map(p -> p.id() + " " + p.baseUrl().orElse("(off: set " + Provider.baseUrlVariable(p.id()) + ")"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** With a persistent data dir, keep the demo account and key of the previous run if they still work. */
@@ -174,8 +192,9 @@ public final class LocalRunner {
                   --data-dir DIR  keep DynamoDB data in DIR across restarts (default: in memory)
                   --kms-endpoint URL  use the KMS API at URL (moto_server, LocalStack) instead of the local
                                   keyring; a key is created there unless TOLLGATE_KMS_KEY_ID is set
-                  --mock-upstreams  built-in fake providers (offline demo): every TOLLGATE_UPSTREAM_<ID>_URL points
-                                  at them and fake platform keys are registered for every credits provider
+                  --mock-upstreams  built-in fake providers (offline demo): every provider without an explicit
+                                  TOLLGATE_UPSTREAM_<ID>_URL points at them, and fake platform keys are
+                                  registered for every credits provider
                   --quiet         do not log one line per request
                 environment: TOLLGATE_UPSTREAM_<ID>_URL, TOLLGATE_PLATFORM_KEY_<ID>, TOLLGATE_MASTER_KEY,
                              AWS_ENDPOINT_URL (use moto/LocalStack KMS instead of the local keyring)""";

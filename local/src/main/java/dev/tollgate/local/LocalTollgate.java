@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.app.Services;
+import dev.tollgate.catalog.Provider;
+import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Credits;
@@ -59,32 +61,42 @@ public final class LocalTollgate implements AutoCloseable {
     private final List<String> mountedFunctions;
     private final boolean consoleServed;
 
-    /** What to start; see {@link LocalRunner} for the command-line flags that fill it. */
+    /**
+     * What to start; see {@link LocalRunner} for the command-line flags that fill it.
+     *
+     * @param hostedMcpServers whether federated MCP servers that the catalog names by a public URL (Semgrep,
+     *                         DeepWiki) are used; off by default so that tests stay on loopback, on for
+     *                         {@code ./tollgate local}. An explicit {@code TOLLGATE_UPSTREAM_<ID>_URL} always applies.
+     */
     public record Options(Path repoRoot, String host, int port, Path dataDir, Map<String, String> environment,
-                          Consumer<String> requestLog, ExecutionInterceptor awsInterceptor) {
+                          Consumer<String> requestLog, ExecutionInterceptor awsInterceptor, boolean hostedMcpServers) {
         public static Options defaults(Path repoRoot) {
-            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { }, null);
+            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { }, null, false);
         }
 
         public Options withPort(int newPort) {
-            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog, awsInterceptor);
+            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog, awsInterceptor, hostedMcpServers);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(repoRoot, host, port, dir, environment, requestLog, awsInterceptor);
+            return new Options(repoRoot, host, port, dir, environment, requestLog, awsInterceptor, hostedMcpServers);
         }
 
         public Options withEnvironment(Map<String, String> env) {
-            return new Options(repoRoot, host, port, dataDir, env, requestLog, awsInterceptor);
+            return new Options(repoRoot, host, port, dataDir, env, requestLog, awsInterceptor, hostedMcpServers);
         }
 
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(repoRoot, host, port, dataDir, environment, log, awsInterceptor);
+            return new Options(repoRoot, host, port, dataDir, environment, log, awsInterceptor, hostedMcpServers);
         }
 
         /** Observes every AWS SDK call the handlers make (benchmarks count round trips with it). */
         public Options withAwsInterceptor(ExecutionInterceptor interceptor) {
-            return new Options(repoRoot, host, port, dataDir, environment, requestLog, interceptor);
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, interceptor, hostedMcpServers);
+        }
+
+        public Options withHostedMcpServers(boolean use) {
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, awsInterceptor, use);
         }
     }
 
@@ -112,7 +124,12 @@ public final class LocalTollgate implements AutoCloseable {
                 tableNames.put(table.logicalId(), "tollgate-local-" + table.logicalId());
             }
             dynamo.createTables(template, tableNames::get);
-            Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), options.environment(),
+            Map<String, String> environment = new LinkedHashMap<>();
+            if (!options.hostedMcpServers()) {
+                environment.putAll(withoutHostedMcpServers());
+            }
+            environment.putAll(options.environment());
+            Config config = Config.of(configuration(template, tableNames, dynamo.endpoint(), environment,
                     options.repoRoot()));
             config = withKmsKey(config);
             Services services = Services.create(config, java.time.Clock.systemUTC(), options.awsInterceptor());
@@ -218,6 +235,14 @@ public final class LocalTollgate implements AutoCloseable {
         env.remove("JAVA_TOOL_OPTIONS");
         env.putAll(overrides);
         return env;
+    }
+
+    /** {@code TOLLGATE_UPSTREAM_<ID>_URL=off} for every federated MCP server of the bundled catalog. */
+    static Map<String, String> withoutHostedMcpServers() {
+        Map<String, String> off = new LinkedHashMap<>();
+        ProviderCatalog.load(Config.of(Map.of())).providers().stream().filter(Provider::isFederated)
+                .forEach(p -> off.put(Provider.baseUrlVariable(p.id()), "off"));
+        return off;
     }
 
     /** Against a KMS endpoint without {@code TOLLGATE_KMS_KEY_ID}: creates a key there and uses it. */

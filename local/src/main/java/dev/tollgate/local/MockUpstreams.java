@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * HTTP server answers for every catalog provider under {@code /<provider id>/…} (the runner points each
  * {@code TOLLGATE_UPSTREAM_<ID>_URL} there) with realistic bodies — token usage included, derived from the request
  * so that it stays within the hold — and a second one plays a customer's Ollama server at its root (an Ollama key
- * is a bare base URL). A key containing {@code invalid} (or no key) gets that provider's real-looking 401. The mock
+ * is a bare base URL), and {@link MockMcpServers} stand in for the federated MCP servers. A key containing {@code invalid} (or no key) gets that provider's real-looking 401. The mock
  * checks the credential where the catalog's auth style puts it, so a wrong auth style fails here as it would upstream.
  *
  * <p>Part of the local runner only; nothing in the product depends on it.
@@ -61,6 +61,7 @@ public final class MockUpstreams implements AutoCloseable {
     private final ProviderCatalog catalog;
     private final HttpServer providers;
     private final HttpServer ollama;
+    private final MockMcpServers mcpServers;
     private final ExecutorService threads = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "mock-upstream");
         t.setDaemon(true);
@@ -79,6 +80,7 @@ public final class MockUpstreams implements AutoCloseable {
         ollama.setExecutor(threads);
         providers.start();
         ollama.start();
+        mcpServers = new MockMcpServers(catalog);
     }
 
     /** Starts both servers on free loopback ports. */
@@ -90,6 +92,11 @@ public final class MockUpstreams implements AutoCloseable {
         }
     }
 
+    /** The fake MCP endpoint that stands in for a federated provider. */
+    public URI mcpUrl(Provider provider) {
+        return mcpServers.url(provider);
+    }
+
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + providers.getAddress().getPort());
     }
@@ -99,14 +106,26 @@ public final class MockUpstreams implements AutoCloseable {
         return "http://127.0.0.1:" + ollama.getAddress().getPort();
     }
 
-    /** {@code TOLLGATE_UPSTREAM_<ID>_URL} for every provider with a base URL. */
+    /** {@code TOLLGATE_UPSTREAM_<ID>_URL} for every provider with a base URL, and every federated MCP server. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         for (Provider p : catalog.providers()) {
-            if (p.baseUrl().isPresent()) {
+            if (p.baseUrl().isPresent() && !p.isFederated()) {
                 env.put(Provider.baseUrlVariable(p.id()), baseUri() + "/" + p.id());
             }
         }
+        env.putAll(mcpServers.environment());
+        return env;
+    }
+
+    /**
+     * The runner's environment with every provider routed to the mocks, except those the operator pointed elsewhere
+     * with an explicit {@code TOLLGATE_UPSTREAM_<ID>_URL}: a real upstream (a local Playwright MCP server, a staging
+     * API) then runs beside the offline mocks.
+     */
+    public Map<String, String> environmentUnder(Map<String, String> explicit) {
+        Map<String, String> env = new LinkedHashMap<>(explicit);
+        environment().forEach(env::putIfAbsent);
         return env;
     }
 
@@ -662,6 +681,7 @@ public final class MockUpstreams implements AutoCloseable {
     public void close() {
         providers.stop(0);
         ollama.stop(0);
+        mcpServers.close();
         threads.shutdownNow();
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.tollgate.app.Acting;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
@@ -129,6 +132,48 @@ class MockUpstreamsIT {
     }
 
     @Test
+    void anExplicitUpstreamUrlWinsOverTheMocks() throws Exception {
+        // A real Tavily stand-in beside the mocks: the operator's TOLLGATE_UPSTREAM_TAVILY_URL is kept, every other
+        // provider still goes to the mocks.
+        WireMockServer real = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        real.start();
+        try {
+            real.stubFor(WireMock.post(WireMock.urlPathEqualTo("/search")).willReturn(WireMock.okJson(
+                    "{\"query\":\"tollgates\",\"results\":[{\"title\":\"from the real upstream\"}]}")));
+            String tavily = Provider.baseUrlVariable("tavily");
+            Map<String, String> env = mocks.environmentUnder(Map.of(tavily, real.baseUrl()));
+            assertEquals(real.baseUrl(), env.get(tavily));
+            assertEquals(mocks.environment().get(Provider.baseUrlVariable("exa")), env.get(Provider.baseUrlVariable("exa")));
+            try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
+                    .withEnvironment(env))) {
+                LocalTollgate.Demo demo = tollgate.seedDemo();
+                mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken());
+                JsonNode tavilyAnswer = execute(tollgate, demo, "tavily", "search");
+                assertEquals("from the real upstream", tavilyAnswer.path("result").path("results").path(0).path("title").asText());
+                real.verify(1, WireMock.postRequestedFor(WireMock.urlPathEqualTo("/search"))
+                        .withHeader("Authorization", WireMock.equalTo("Bearer " + MockUpstreams.FAKE_KEYS.get("tavily"))));
+                JsonNode exaAnswer = execute(tollgate, demo, "exa", "search");
+                assertTrue(exaAnswer.path("result").path("results").path(0).path("title").asText().startsWith("Mock page"));
+            }
+        } finally {
+            real.stop();
+        }
+    }
+
+    private static JsonNode execute(LocalTollgate tollgate, LocalTollgate.Demo demo, String tool, String operation)
+            throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(tollgate.baseUrl().toString().replaceAll("/$", "") + "/api/v1/execute"))
+                .header("Authorization", "Bearer " + demo.apiKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tool\":\"" + tool + "\",\"operation\":\"" + operation
+                        + "\",\"input\":" + SAMPLES.get(tool + "_" + operation) + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    @Test
     void theLocalRunnerRoutesProvidersToTheMocks() throws Exception {
         try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
                 .withEnvironment(mocks.environment()))) {
@@ -145,6 +190,26 @@ class MockUpstreamsIT {
             JsonNode body = JSON.readTree(response.body());
             assertEquals("free", body.path("billing").path("mode").asText());
             assertEquals("/facebook/react", body.path("result").path("results").path(0).path("id").asText());
+            // The fake federated MCP servers list their tools and answer, so the offline demo covers them too.
+            tollgate.services().toolDirectory().refreshFederated().join();
+            HttpResponse<String> tools = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(tollgate.baseUrl().toString().replaceAll("/$", "") + "/api/v1/tools?limit=100"))
+                    .header("Authorization", "Bearer " + demo.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+            java.util.List<String> names = new java.util.ArrayList<>();
+            JSON.readTree(tools.body()).path("tools").forEach(t -> names.add(t.path("name").asText()));
+            assertTrue(names.containsAll(java.util.List.of("playwright_browser_navigate", "semgrep_semgrep_scan",
+                    "deepwiki_ask_question")), names.toString());
+            HttpResponse<String> navigate = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(tollgate.baseUrl().toString().replaceAll("/$", "") + "/api/v1/execute"))
+                    .header("Authorization", "Bearer " + demo.apiKey())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tool\":\"playwright\",\"operation\":\"browser_navigate\","
+                            + "\"input\":{\"url\":\"https://example.com\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, navigate.statusCode(), navigate.body());
+            JsonNode page = JSON.readTree(navigate.body());
+            assertTrue(page.path("result").path("content").path(0).path("text").asText().contains("Page URL: https://example.com"));
+            assertEquals("free", page.path("billing").path("mode").asText());
             // Registration goes through the operator API; the statuses say whether this build has the vault's route.
             assertEquals(mocks.platformKeys().keySet(),
                     mocks.registerPlatformKeys(tollgate.baseUrl(), tollgate.adminToken()).keySet());

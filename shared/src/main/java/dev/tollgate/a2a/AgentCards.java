@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.http.Json;
 import io.a2a.spec.AgentCapabilities;
@@ -38,14 +39,26 @@ public final class AgentCards {
             + "charge. A refused call is a failed (or rejected) task carrying the Tollgate error.";
 
     private final String version;
-    private final List<AgentSkill> skills;
+    private final ToolDirectory directory;
 
     public AgentCards(ProviderCatalog catalog, String version) {
+        this(ToolDirectory.of(catalog), version);
+    }
+
+    /**
+     * @param directory the operations a call can reach now: the catalog's, and the tools of every federated MCP server
+     *                  that answers (a server that is down is left out of the card, as it is of tool listings)
+     */
+    public AgentCards(ToolDirectory directory, String version) {
         this.version = version;
+        this.directory = directory;
+    }
+
+    private List<AgentSkill> skills() {
         List<AgentSkill> all = new ArrayList<>();
         all.add(accountSkill());
-        catalog.providers().forEach(provider -> all.add(skill(provider)));
-        this.skills = List.copyOf(all);
+        directory.operationsByProvider().forEach((provider, operations) -> all.add(skill(provider, operations)));
+        return all;
     }
 
     /** The card for an API reached at {@code baseUrl} (scheme://host[:port][/stage]). */
@@ -66,7 +79,7 @@ public final class AgentCards {
                 .security(List.of(Map.of(SECURITY_SCHEME, List.of())))
                 .defaultInputModes(MODES)
                 .defaultOutputModes(MODES)
-                .skills(skills)
+                .skills(skills())
                 .supportsAuthenticatedExtendedCard(false)
                 .build();
     }
@@ -75,13 +88,13 @@ public final class AgentCards {
         return A2aJson.tree(card(baseUrl));
     }
 
-    private static AgentSkill skill(Provider provider) {
+    private static AgentSkill skill(Provider provider, List<Operation> operations) {
         StringBuilder description = new StringBuilder(provider.name()).append(" through Tollgate. Operations: ");
         Set<String> tags = new LinkedHashSet<>();
         tags.add(provider.id());
         List<String> examples = new ArrayList<>();
-        for (int i = 0; i < provider.operations().size(); i++) {
-            Operation op = provider.operations().get(i);
+        for (int i = 0; i < operations.size(); i++) {
+            Operation op = operations.get(i);
             description.append(i == 0 ? "" : "; ").append(op.id()).append(" (tool ").append(op.toolName())
                     .append(") — ").append(firstSentence(op.description()));
             tags.add(op.id());

@@ -17,7 +17,12 @@ import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.HoldSweeper;
 import dev.tollgate.billing.IdempotencyStore;
 import dev.tollgate.billing.UsageStore;
+import dev.tollgate.catalog.FederatedTools;
+import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.ToolDirectory;
+import dev.tollgate.execution.FederatedCall;
+import dev.tollgate.federation.McpFederation;
 import dev.tollgate.config.Config;
 import dev.tollgate.execution.AgentKeyBindings;
 import dev.tollgate.execution.ExecutionService;
@@ -109,9 +114,11 @@ public final class Services {
     private final Supplier<AtomicWriter> atomicWriter = lazy(() -> new DynamoAtomicWriter(dynamo()));
     private final Supplier<UpstreamClient> upstreamClient = lazy(() ->
             new UpstreamClient(config().getBoolean("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", false)));
-    private final Supplier<ToolExecutor> toolExecutor = lazy(() -> new ExecutionService(catalog(), keyVault(), ledger(),
-            idempotencyStore(), usageStore(), atomicWriter(), upstreamClient(), agentKeyBindings(), clock(),
-            ExecutionService.Settings.from(config())));
+    private final Supplier<ToolExecutor> toolExecutor = lazy(() -> new ExecutionService(toolDirectory(),
+            federatedCall(), keyVault(), ledger(), idempotencyStore(), usageStore(), atomicWriter(), upstreamClient(),
+            agentKeyBindings(), clock(), ExecutionService.Settings.from(config())));
+    private final Supplier<Object> federation = lazy(this::buildFederation);
+    private final Supplier<ToolDirectory> toolDirectory = lazy(() -> new ToolDirectory(catalog(), federatedTools()));
     private final Supplier<AgentKeyBindings> agentKeyBindings = lazy(() ->
             AgentKeyBindings.fromWorkspaces(workspaceStore(), keyVault()));
     private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
@@ -313,6 +320,45 @@ public final class Services {
         return upstreamClient.get();
     }
 
+    /**
+     * Every operation reachable through any door: the catalog's and the tools of federated MCP servers (SPEC 12.3).
+     * Tool listings, A2A skills and tool-name lookups go through it.
+     */
+    public ToolDirectory toolDirectory() {
+        return toolDirectory.get();
+    }
+
+    /** The federated MCP servers' tools; none where the catalog names no server or this function ships no MCP client. */
+    public FederatedTools federatedTools() {
+        return federation.get() instanceof FederatedTools tools ? tools : FederatedTools.NONE;
+    }
+
+    /** The upstream call for federated MCP servers' tools. */
+    public FederatedCall federatedCall() {
+        return federation.get() instanceof FederatedCall call ? call : FederatedCall.NONE;
+    }
+
+    /**
+     * {@link McpFederation} when the catalog names a federated MCP server and the MCP SDK client is on the classpath.
+     * A function jar without the SDK (one whose routes run no tool) never loads the class; a function that runs tools
+     * but was built without it logs once and treats the servers as unavailable rather than failing every request.
+     */
+    private Object buildFederation() {
+        if (catalog().providers().stream().noneMatch(Provider::isFederated)) {
+            return FederatedTools.NONE;
+        }
+        try {
+            Class.forName("io.modelcontextprotocol.client.McpSyncClient", false, Services.class.getClassLoader());
+            Class.forName("reactor.core.publisher.Mono", false, Services.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            dev.tollgate.log.Log.get(Services.class).error("federated MCP servers are in the catalog but this function "
+                    + "ships no MCP client (mcp-core, reactor-core); their tools are unavailable", null);
+            return FederatedTools.NONE;
+        }
+        return new McpFederation(keyVault(), clock(), McpFederation.Settings.from(config()),
+                config().get("TOLLGATE_VERSION", "0.1.0"));
+    }
+
     /** The one execution engine behind REST ({@code POST /api/v1/execute}) and MCP ({@code tools/call}). */
     public ToolExecutor toolExecutor() {
         return toolExecutor.get();
@@ -344,7 +390,7 @@ public final class Services {
     /** A tool invoker over the given execution engine (tests use a fake one); not cached. */
     public ToolInvoker toolInvoker(ToolExecutor executor) {
         // The account view is built on its first use: most calls never ask for it.
-        return new ToolInvoker(executor, acting -> keyInfo().describe(acting), catalog());
+        return new ToolInvoker(executor, acting -> keyInfo().describe(acting), toolDirectory());
     }
 
     /** {@code POST /api/v1/tool-calls}: an OpenAI answer's tool calls through the one execution engine (SPEC 12.2). */
@@ -362,7 +408,7 @@ public final class Services {
         CustomerGate gate = customerGate();
         A2aTasks tasks = new A2aTasks(toolInvoker(executor), new DynamoA2aTaskStore(dynamo(), tables().idempotency()),
                 clock());
-        return new A2aEndpoint(new AgentCards(catalog(), config().get("TOLLGATE_VERSION", "0.1.0")), gate::enter,
+        return new A2aEndpoint(new AgentCards(toolDirectory(), config().get("TOLLGATE_VERSION", "0.1.0")), gate::enter,
                 new A2aDispatcher(tasks));
     }
 
@@ -370,7 +416,7 @@ public final class Services {
     public McpEndpoint mcpEndpoint(ToolExecutor executor) {
         McpSettings settings = McpSettings.from(config());
         KeyInfoService accountInfo = keyInfo();
-        McpTools tools = new McpTools(executor, accountInfo::describe, catalog(), settings.pageSize());
+        McpTools tools = new McpTools(executor, accountInfo::describe, toolDirectory(), settings.pageSize());
         CustomerGate gate = customerGate();
         return new McpEndpoint(settings, gate::enter, new McpDispatcher(tools, settings.serverVersion(), settings.limits()));
     }

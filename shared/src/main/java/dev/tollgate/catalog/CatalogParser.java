@@ -43,14 +43,18 @@ final class CatalogParser {
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
             "content-type", "transfer-encoding", "connection");
 
-    private static final Set<String> PROVIDER_FIELDS = Set.of("id", "name", "base_url", "auth", "headers",
+    private static final Set<String> PROVIDER_FIELDS = Set.of("id", "name", "kind", "base_url", "auth", "headers",
             "path_params_from_secret", "key_pattern", "key_format", "byok", "platform_key", "verify", "operations");
+    private static final Set<String> MCP_PROVIDER_FIELDS = Set.of("id", "name", "kind", "url", "auth", "headers",
+            "key_pattern", "key_format", "byok", "platform_key", "verify", "pricing", "timeout_ms", "tools");
+    /** {@code TOLLGATE_UPSTREAM_<ID>_URL=off} leaves a federated MCP server unconfigured (e.g. a hosted one). */
+    static final String OFF = "off";
     private static final Set<String> OPERATION_FIELDS = Set.of("id", "description", "method", "path", "body",
             "response", "timeout_ms", "query_params", "input_defaults", "input_schema", "pricing");
     private static final Set<String> VERIFY_FIELDS = Set.of("method", "path");
     private static final Map<String, Set<String>> PRICING_FIELDS = Map.of(
             "free", Set.of("type"),
-            "byok_only", Set.of("type"),
+            "byok_only", Set.of("type", "usage"),
             "per_call", Set.of("type", "credits"),
             "per_1k_characters", Set.of("type", "credits", "characters_pointer"),
             "per_1k_tokens", Set.of("type", "model_pointer", "models", "usage", "prompt_pointers",
@@ -108,7 +112,11 @@ final class CatalogParser {
         if (!PROVIDER_ID.matcher(id).matches()) {
             throw fail(where, "id must be 2-32 lower-case letters and digits, starting with a letter");
         }
-        onlyFields(node, PROVIDER_FIELDS, where);
+        String kind = node.hasNonNull("kind") ? text(node, "kind", where) : "http";
+        if (!kind.equals("http") && !kind.equals("mcp")) {
+            throw fail(where, "kind must be \"http\" (the default) or \"mcp\" (a federated MCP server)");
+        }
+        onlyFields(node, kind.equals("mcp") ? MCP_PROVIDER_FIELDS : PROVIDER_FIELDS, where);
         String name = text(node, "name", where);
 
         AuthStyle auth;
@@ -117,30 +125,16 @@ final class CatalogParser {
         } catch (IllegalArgumentException e) {
             throw fail(where, e.getMessage());
         }
+        if (kind.equals("mcp")) {
+            return federatedServer(node, id, name, auth, where, config);
+        }
         Optional<String> baseUrl = baseUrl(node, auth, id, where, config);
         Map<String, String> headers = headers(node, auth, where);
         Set<String> secretParams = secretParams(node, auth, where);
 
         boolean byok = bool(node, "byok", where);
         boolean platformKey = bool(node, "platform_key", where);
-        Optional<Pattern> keyPattern;
-        Optional<String> keyFormat;
-        if (auth.needsSecret()) {
-            keyPattern = Optional.of(keyPattern(text(node, "key_pattern", where), where));
-            keyFormat = Optional.of(text(node, "key_format", where));
-            if (!byok && !platformKey) {
-                throw fail(where, "needs a key but offers neither byok nor platform_key, so it cannot be called");
-            }
-        } else {
-            if (present(node, "key_pattern") || present(node, "key_format")) {
-                throw fail(where, "auth none takes no key_pattern or key_format");
-            }
-            if (byok || platformKey) {
-                throw fail(where, "auth none means no key: byok and platform_key must be false");
-            }
-            keyPattern = Optional.empty();
-            keyFormat = Optional.empty();
-        }
+        KeyRules keys = keyRules(node, auth, byok, platformKey, where);
         Optional<Verify> verify = verify(node, auth, secretParams, where);
 
         JsonNode ops = node.get("operations");
@@ -155,20 +149,104 @@ final class CatalogParser {
             if (!opIds.add(op.id())) {
                 throw fail(where, "operation id '" + op.id() + "' is used twice");
             }
-            String opWhere = where + ", operation '" + op.id() + "'";
-            if (op.isFree() && auth.needsSecret()) {
-                throw fail(opWhere, "a free operation is called without a key, so its provider must have auth none");
-            }
-            if (!op.isFree() && !auth.needsSecret()) {
-                throw fail(opWhere, "auth none providers can only have free operations");
-            }
-            if (op.pricing() instanceof Pricing.ByokOnly && (platformKey || !byok)) {
-                throw fail(opWhere, "byok_only pricing needs byok true and platform_key false");
-            }
+            checkPricingAgainstKeys(op.pricing(), auth, byok, platformKey, where + ", operation '" + op.id() + "'");
             operations.add(op);
         }
-        return new Provider(id, name, baseUrl, auth, headers, keyPattern, keyFormat, byok, platformKey, verify,
-                operations);
+        return new Provider(id, name, baseUrl, auth, headers, keys.pattern(), keys.format(), byok, platformKey, verify,
+                operations, Optional.empty());
+    }
+
+    private record KeyRules(Optional<Pattern> pattern, Optional<String> format) {
+    }
+
+    /** The key format of a provider that takes a secret; nothing for one that takes none. */
+    private static KeyRules keyRules(JsonNode node, AuthStyle auth, boolean byok, boolean platformKey, String where) {
+        if (auth.needsSecret()) {
+            if (!byok && !platformKey) {
+                throw fail(where, "needs a key but offers neither byok nor platform_key, so it cannot be called");
+            }
+            return new KeyRules(Optional.of(keyPattern(text(node, "key_pattern", where), where)),
+                    Optional.of(text(node, "key_format", where)));
+        }
+        if (present(node, "key_pattern") || present(node, "key_format")) {
+            throw fail(where, "auth none takes no key_pattern or key_format");
+        }
+        if (byok || platformKey) {
+            throw fail(where, "auth none means no key: byok and platform_key must be false");
+        }
+        return new KeyRules(Optional.empty(), Optional.empty());
+    }
+
+    /** Free means no key (auth none) and a price means a key; byok_only means the customer's key and no platform key. */
+    private static void checkPricingAgainstKeys(Pricing pricing, AuthStyle auth, boolean byok, boolean platformKey,
+                                                String where) {
+        if (pricing.isFree() && auth.needsSecret()) {
+            throw fail(where, "a free operation is called without a key, so its provider must have auth none");
+        }
+        if (!pricing.isFree() && !auth.needsSecret()) {
+            throw fail(where, "auth none providers can only have free operations");
+        }
+        if (pricing instanceof Pricing.ByokOnly && (platformKey || !byok)) {
+            throw fail(where, "byok_only pricing needs byok true and platform_key false");
+        }
+    }
+
+    /**
+     * A federated MCP server (SPEC 12.3): where it listens, how a token is sent, one price for all its tools, the
+     * call timeout and an optional allow-list of tool names. Its tools are discovered at run time.
+     */
+    private static Provider federatedServer(JsonNode node, String id, String name, AuthStyle auth, String where,
+                                            Config config) {
+        if (auth.kind() != AuthStyle.Kind.NONE && auth.kind() != AuthStyle.Kind.BEARER
+                && auth.kind() != AuthStyle.Kind.HEADER) {
+            throw fail(where, "an MCP server takes its token as bearer or header:<Name>, or none");
+        }
+        Optional<String> url = mcpUrl(node, id, where, config);
+        Map<String, String> headers = headers(node, auth, where);
+        boolean byok = bool(node, "byok", where);
+        boolean platformKey = bool(node, "platform_key", where);
+        KeyRules keys = keyRules(node, auth, byok, platformKey, where);
+        if (present(node, "verify")) {
+            throw fail(where, "verify is not supported for MCP servers: leave it out or null");
+        }
+        JsonNode pricingNode = node.get("pricing");
+        String type = pricingNode == null ? "" : pricingNode.path("type").asText("");
+        if (!Set.of("free", "per_call", "byok_only").contains(type)) {
+            throw fail(where + ", pricing", "an MCP server is priced free, per_call or byok_only");
+        }
+        Pricing pricing = pricing(pricingNode, Set.of(), where + ", pricing");
+        checkPricingAgainstKeys(pricing, auth, byok, platformKey, where);
+        Duration timeout = Duration.ofMillis(timeoutMs(node, where));
+        List<String> tools = stringList(node, "tools", where);
+        return new Provider(id, name, url, auth, headers, keys.pattern(), keys.format(), byok, platformKey,
+                Optional.empty(), List.of(), Optional.of(new FederatedServer(pricing, timeout, tools)));
+    }
+
+    /**
+     * The server's Streamable HTTP endpoint: {@code TOLLGATE_UPSTREAM_<ID>_URL} if set ({@value #OFF} switches the
+     * provider off), else the catalog's {@code url}; none at all leaves the provider unconfigured (self-hosted servers
+     * such as Playwright). The path is kept as written: it is the endpoint.
+     */
+    private static Optional<String> mcpUrl(JsonNode node, String id, String where, Config config) {
+        String variable = Provider.baseUrlVariable(id);
+        Optional<String> configured = config.get(variable).map(String::trim).filter(v -> !v.isEmpty());
+        if (configured.isPresent()) {
+            return configured.get().equalsIgnoreCase(OFF) ? Optional.empty()
+                    : Optional.of(endpointUrl(configured.get(), "configuration " + variable));
+        }
+        JsonNode url = node.get("url");
+        if (url == null || url.isNull()) {
+            return Optional.empty();
+        }
+        if (!url.isTextual()) {
+            throw fail(where, "url must be the server's http(s) endpoint or null");
+        }
+        return Optional.of(endpointUrl(url.textValue(), where + ": url"));
+    }
+
+    private static String endpointUrl(String value, String where) {
+        normaliseBaseUrl(value, where);
+        return value;
     }
 
     private static Optional<String> baseUrl(JsonNode node, AuthStyle auth, String id, String where, Config config) {
@@ -335,7 +413,7 @@ final class CatalogParser {
         ObjectNode defaults = inputDefaults(node, properties, where);
         Pricing pricing = pricing(node.get("pricing"), properties, where + ", pricing");
         return new Operation(tool, id, description, method, path, body, response, Duration.ofMillis(timeoutMs),
-                queryParams, defaults, schema, pricing);
+                queryParams, defaults, schema, pricing, Optional.empty());
     }
 
     private static String method(JsonNode node, String where) {
@@ -446,8 +524,14 @@ final class CatalogParser {
         switch (type) {
             case "free":
                 return new Pricing.Free();
-            case "byok_only":
-                return new Pricing.ByokOnly();
+            case "byok_only": {
+                JsonNode usage = node.get("usage");
+                if (usage == null || usage.isNull()) {
+                    return new Pricing.ByokOnly();
+                }
+                List<List<String>> tokens = usagePointers(usage, where);
+                return new Pricing.ByokOnly(tokens.get(0), tokens.get(1));
+            }
             case "per_call":
                 return new Pricing.PerCall(credits(node, "credits", where));
             case "per_1k_characters":
@@ -475,16 +559,9 @@ final class CatalogParser {
                     credits(e.getValue(), "output", mWhere)));
         });
 
-        JsonNode usage = node.get("usage");
-        if (usage == null || !usage.isObject()) {
-            throw fail(where, "usage must be {\"input_tokens\": pointer(s), \"output_tokens\": pointer(s)}");
-        }
-        onlyFields(usage, Set.of("input_tokens", "output_tokens"), where + ", usage");
-        List<String> inputTokens = pointers(usage, "input_tokens", where + ", usage");
-        if (inputTokens.isEmpty()) {
-            throw fail(where, "usage.input_tokens is required");
-        }
-        List<String> outputTokens = pointers(usage, "output_tokens", where + ", usage");
+        List<List<String>> tokens = usagePointers(node.get("usage"), where);
+        List<String> inputTokens = tokens.get(0);
+        List<String> outputTokens = tokens.get(1);
 
         List<String> prompt = pointers(node, "prompt_pointers", where);
         if (prompt.isEmpty()) {
@@ -507,6 +584,19 @@ final class CatalogParser {
         List<String> choices = pointers(node, "choices_pointers", where);
         return new Pricing.PerThousandTokens(modelPointer, prices, inputTokens, outputTokens, prompt, maxOutput, cap,
                 choices);
+    }
+
+    /** {@code usage}: pointers to the input token counts (required) and output token counts (optional) of a response. */
+    private static List<List<String>> usagePointers(JsonNode usage, String where) {
+        if (usage == null || !usage.isObject()) {
+            throw fail(where, "usage must be {\"input_tokens\": pointer(s), \"output_tokens\": pointer(s)}");
+        }
+        onlyFields(usage, Set.of("input_tokens", "output_tokens"), where + ", usage");
+        List<String> inputTokens = pointers(usage, "input_tokens", where + ", usage");
+        if (inputTokens.isEmpty()) {
+            throw fail(where, "usage.input_tokens is required");
+        }
+        return List.of(inputTokens, pointers(usage, "output_tokens", where + ", usage"));
     }
 
     /** A decimal string of credits, exactly representable in µcr and not negative. */

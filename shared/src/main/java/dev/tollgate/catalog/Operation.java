@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One callable operation of a provider: {@code POST /api/v1/execute {"tool": tool, "operation": id}}, or the MCP /
@@ -23,10 +24,13 @@ import java.util.Objects;
  * @param inputDefaults fields added to the input when the caller leaves them out (e.g. Ollama's {@code stream: false})
  * @param inputSchema  JSON Schema (draft 2020-12) of the input; an object schema
  * @param pricing      how a credits-mode call is priced
+ * @param upstreamTool for a tool of a federated MCP server, the upstream tool it forwards to (the HTTP fields are
+ *                     then unused); empty for a catalog operation
  */
 public record Operation(String tool, String id, String description, String method, PathTemplate path,
                         BodyEncoding body, ResponseFormat response, Duration timeout, List<String> queryParams,
-                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing) {
+                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing,
+                        Optional<UpstreamTool> upstreamTool) {
 
     public Operation {
         Objects.requireNonNull(tool, "tool");
@@ -38,9 +42,24 @@ public record Operation(String tool, String id, String description, String metho
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(pricing, "pricing");
+        Objects.requireNonNull(upstreamTool, "upstreamTool");
         queryParams = List.copyOf(queryParams);
         inputDefaults = inputDefaults.deepCopy();
         inputSchema = inputSchema.deepCopy();
+    }
+
+    /**
+     * A tool discovered on a federated MCP server, offered as {@code {provider}_{id}}: priced and timed as the catalog
+     * says for the whole server, with the upstream's description and input schema.
+     */
+    public static Operation federated(Provider provider, String id, String description, ObjectNode inputSchema,
+                                      UpstreamTool upstreamTool) {
+        FederatedServer server = provider.federation()
+                .orElseThrow(() -> new IllegalArgumentException(provider.id() + " is not a federated MCP server"));
+        return new Operation(provider.id(), id, description, "POST", PathTemplate.parse("/", java.util.Set.of()),
+                BodyEncoding.JSON, ResponseFormat.JSON, server.timeout(), List.of(),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), inputSchema,
+                server.pricing(), Optional.of(upstreamTool));
     }
 
     /** {@code {tool}_{operation}}, e.g. {@code openai_chat_completion}; matches {@code ^[a-zA-Z0-9_-]{1,64}$}. */

@@ -82,11 +82,29 @@ public sealed interface Pricing
         }
     }
 
-    /** No credit price: reachable only with the customer's own key (e.g. their Ollama server). */
-    record ByokOnly() implements Pricing {
+    /**
+     * No credit price: reachable only with the customer's own key (e.g. their Ollama server). Token counts the provider
+     * reports (empty pointer lists: none) still go into the usage record, so analytics show BYOK consumption.
+     */
+    record ByokOnly(List<String> inputTokensPointers, List<String> outputTokensPointers) implements Pricing {
+        public ByokOnly {
+            inputTokensPointers = List.copyOf(inputTokensPointers);
+            outputTokensPointers = List.copyOf(outputTokensPointers);
+        }
+
+        /** Without usage pointers. */
+        public ByokOnly() {
+            this(List.of(), List.of());
+        }
+
         @Override
         public String type() {
             return "byok_only";
+        }
+
+        @Override
+        public Usage usage(JsonNode input, JsonNode response) {
+            return reportedTokens(response, inputTokensPointers, outputTokensPointers).orElse(Usage.NONE);
         }
 
         @Override
@@ -360,24 +378,7 @@ public sealed interface Pricing
          * non-negative integer.
          */
         public Optional<Usage> reportedUsage(JsonNode response) {
-            long[] totals = new long[2];
-            boolean found = false;
-            List<List<String>> groups = List.of(inputTokensPointers, outputTokensPointers);
-            for (int i = 0; i < groups.size(); i++) {
-                for (String pointer : groups.get(i)) {
-                    JsonNode node = JsonPointers.at(response, pointer);
-                    if (node.isMissingNode()) {
-                        continue;
-                    }
-                    OptionalLong value = JsonPointers.nonNegativeLong(node);
-                    if (value.isEmpty()) {
-                        return Optional.empty();
-                    }
-                    totals[i] = Math.addExact(totals[i], value.getAsLong());
-                    found = true;
-                }
-            }
-            return found ? Optional.of(Usage.tokens(totals[0], totals[1])) : Optional.empty();
+            return reportedTokens(response, inputTokensPointers, outputTokensPointers);
         }
 
         /** Input and output tokens at the model's prices, each rounded up. */
@@ -430,6 +431,31 @@ public sealed interface Pricing
         private static String shorten(String model) {
             return model.length() <= MAX_ECHOED_MODEL_LENGTH ? model : model.substring(0, MAX_ECHOED_MODEL_LENGTH) + "…";
         }
+    }
+
+    /**
+     * The token counts a provider response reports: each list of pointers is summed. Empty if the response reports
+     * none, or reports one that is not a non-negative integer.
+     */
+    static Optional<Usage> reportedTokens(JsonNode response, List<String> inputPointers, List<String> outputPointers) {
+        long[] totals = new long[2];
+        boolean found = false;
+        List<List<String>> groups = List.of(inputPointers, outputPointers);
+        for (int i = 0; i < groups.size(); i++) {
+            for (String pointer : groups.get(i)) {
+                JsonNode node = JsonPointers.at(response, pointer);
+                if (node.isMissingNode()) {
+                    continue;
+                }
+                OptionalLong value = JsonPointers.nonNegativeLong(node);
+                if (value.isEmpty()) {
+                    return Optional.empty();
+                }
+                totals[i] = Math.addExact(totals[i], value.getAsLong());
+                found = true;
+            }
+        }
+        return found ? Optional.of(Usage.tokens(totals[0], totals[1])) : Optional.empty();
     }
 
     private static void requireNonNegative(long micros) {

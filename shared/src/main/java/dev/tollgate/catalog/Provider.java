@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * @param byok        customers may register their own key
  * @param platformKey Tollgate offers credits mode with its own key
  * @param verify      the free call that checks a key; empty where none exists
- * @param operations  in catalog order
+ * @param operations  in catalog order; empty for a federated MCP server, whose tools are discovered
+ * @param federation  present for a federated MCP server ({@code "kind": "mcp"}); {@code baseUrl} is then the server's
+ *                    Streamable HTTP endpoint, empty when no URL is configured (the provider is then unavailable)
  */
 public record Provider(String id, String name, Optional<String> baseUrl, AuthStyle auth, Map<String, String> headers,
                        Optional<Pattern> keyPattern, Optional<String> keyFormat, boolean byok, boolean platformKey,
-                       Optional<Verify> verify, List<Operation> operations) {
+                       Optional<Verify> verify, List<Operation> operations, Optional<FederatedServer> federation) {
 
     public Provider {
         Objects.requireNonNull(id, "id");
@@ -36,6 +38,7 @@ public record Provider(String id, String name, Optional<String> baseUrl, AuthSty
         Objects.requireNonNull(keyPattern, "keyPattern");
         Objects.requireNonNull(keyFormat, "keyFormat");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(federation, "federation");
         headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
         operations = List.copyOf(operations);
     }
@@ -47,7 +50,12 @@ public record Provider(String id, String name, Optional<String> baseUrl, AuthSty
 
     /** Every operation is free: no key, no credits; listed neither as BYOK nor as credit provider. */
     public boolean isFree() {
-        return operations.stream().allMatch(Operation::isFree);
+        return federation.map(f -> f.pricing().isFree()).orElseGet(() -> operations.stream().allMatch(Operation::isFree));
+    }
+
+    /** A federated MCP server: its operations are the tools it lists, discovered at run time (SPEC 12.3). */
+    public boolean isFederated() {
+        return federation.isPresent();
     }
 
     /** Whether {@code secret} has this provider's key format. Never logs or echoes it. */

@@ -24,6 +24,7 @@ import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.Quote;
 import dev.tollgate.catalog.ResponseFormat;
+import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.catalog.Usage;
 import dev.tollgate.catalog.Verify;
 import dev.tollgate.config.Config;
@@ -143,7 +144,8 @@ public final class ExecutionService implements ToolExecutor {
         }
     }
 
-    private final ProviderCatalog catalog;
+    private final ToolDirectory directory;
+    private final FederatedCall federated;
     private final KeyVault vault;
     private final CreditLedger ledger;
     private final IdempotencyStore idempotency;
@@ -156,10 +158,23 @@ public final class ExecutionService implements ToolExecutor {
     private final Clock clock;
     private final Settings settings;
 
+    /** The catalog's HTTP providers only (no federated MCP servers). */
     public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
                             UsageStore usage, AtomicWriter writer, Upstream upstream, AgentKeyBindings agents,
                             Clock clock, Settings settings) {
-        this.catalog = catalog;
+        this(ToolDirectory.of(catalog), FederatedCall.NONE, vault, ledger, idempotency, usage, writer, upstream, agents,
+                clock, settings);
+    }
+
+    /**
+     * @param directory the catalog and the federated MCP servers' tools
+     * @param federated the upstream call for tools of federated MCP servers
+     */
+    public ExecutionService(ToolDirectory directory, FederatedCall federated, KeyVault vault, CreditLedger ledger,
+                            IdempotencyStore idempotency, UsageStore usage, AtomicWriter writer, Upstream upstream,
+                            AgentKeyBindings agents, Clock clock, Settings settings) {
+        this.directory = directory;
+        this.federated = federated;
         this.vault = vault;
         this.ledger = ledger;
         this.idempotency = idempotency;
@@ -175,9 +190,11 @@ public final class ExecutionService implements ToolExecutor {
 
     /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
     public void warmUp() {
-        validator.compileAll(catalog.operations());
+        // The catalog's own operations only: priming must not reach out to federated MCP servers.
+        validator.compileAll(directory.catalog().operations());
         StoredResponses.decode(StoredResponses.encode(Json.object()).bytes(), false);
         Fingerprints.of(Json.object());
+        federated.warmUp();
     }
 
     @Override
@@ -191,9 +208,9 @@ public final class ExecutionService implements ToolExecutor {
     }
 
     private ExecutionOutcome execute(Acting acting, ExecutionRequest request, StreamingCall streaming) {
-        Operation operation = catalog.operation(request.tool(), request.operation())
+        Operation operation = directory.operation(request.tool(), request.operation())
                 .orElseThrow(() -> unknownTool(request));
-        Provider provider = catalog.provider(operation.tool()).orElseThrow();
+        Provider provider = directory.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
         Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
         a.streaming = streaming;
@@ -559,10 +576,11 @@ public final class ExecutionService implements ToolExecutor {
         if (a.streaming != null) {
             return exchangeStreaming(a, input, secret, kind, byokKeyId);
         }
-        UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
         // Nothing the provider sent travels on (result, error, stored response, log) with a secret of this call in it.
         SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
-        UpstreamResponse response = upstream.send(request).redacted(inPlay);
+        UpstreamResponse response = (a.provider.isFederated()
+                ? federated.call(a.provider, a.operation, input, secret)
+                : upstream.send(adapter.build(a.provider, a.operation, input, secret))).redacted(inPlay);
         if (!response.isSuccess()) {
             throw ProviderErrors.map(a.provider.name(), response, kind, inPlay, byokKeyId);
         }
@@ -657,7 +675,7 @@ public final class ExecutionService implements ToolExecutor {
 
     @Override
     public Optional<JsonNode> ownServerInventory(Acting acting, String providerId) {
-        Provider provider = catalog.provider(providerId).orElse(null);
+        Provider provider = directory.provider(providerId).orElse(null);
         if (provider == null || provider.auth().kind() != AuthStyle.Kind.BASE_URL
                 || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
             return Optional.empty();
@@ -699,7 +717,7 @@ public final class ExecutionService implements ToolExecutor {
         if (limit < 1 || limit > MAX_TOOLS_PAGE) {
             throw TollgateException.validation("/limit", "limit must be between 1 and " + MAX_TOOLS_PAGE);
         }
-        List<Operation> operations = catalog.operations();
+        List<Operation> operations = directory.operations();
         int start = cursor == null ? 0 : decodeToolCursor(cursor, operations);
         Set<String> platform = vault.platformProviders();
         Map<String, Optional<ProviderKey>> keys = new HashMap<>();
@@ -707,7 +725,7 @@ public final class ExecutionService implements ToolExecutor {
         int end = Math.min(operations.size(), start + limit);
         for (int i = start; i < end; i++) {
             Operation op = operations.get(i);
-            Provider provider = catalog.provider(op.tool()).orElseThrow();
+            Provider provider = directory.provider(op.tool()).orElseThrow();
             String mode;
             String reason = null;
             if (op.isFree()) {

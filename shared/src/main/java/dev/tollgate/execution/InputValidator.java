@@ -30,21 +30,47 @@ public final class InputValidator {
             .formatAssertionsEnabled(false)
             .build();
 
-    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+    /** A compiled schema and the operation it was compiled for. */
+    private record Compiled(Operation operation, JsonSchema schema) {
+    }
+
+    /**
+     * By tool name. A federated MCP server's tools are new {@link Operation} objects after each discovery (the schema
+     * may have changed), so an entry only serves the very operation it was compiled for.
+     */
+    private final Map<String, Compiled> schemas = new ConcurrentHashMap<>();
 
     /** Compiles every operation's schema ahead of the first request (SnapStart priming). */
     public void compileAll(Iterable<Operation> operations) {
         for (Operation operation : operations) {
-            schemas.computeIfAbsent(operation.toolName(), name -> FACTORY.getSchema(operation.inputSchema(), CONFIG));
+            schemaOf(operation);
         }
+    }
+
+    /** Whether {@code schema} compiles as an input schema (a federated server's tool that does not is left out). */
+    public static boolean compiles(com.fasterxml.jackson.databind.node.ObjectNode schema) {
+        try {
+            FACTORY.getSchema(schema, CONFIG).initializeValidators();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private JsonSchema schemaOf(Operation operation) {
+        Compiled compiled = schemas.get(operation.toolName());
+        if (compiled == null || compiled.operation() != operation) {
+            compiled = new Compiled(operation, FACTORY.getSchema(operation.inputSchema(), CONFIG));
+            schemas.put(operation.toolName(), compiled);
+        }
+        return compiled.schema();
     }
 
     public void validate(Operation operation, JsonNode input) {
         if (input == null || !input.isObject()) {
             throw TollgateException.validation("/input", "'input' is required and must be a JSON object");
         }
-        JsonSchema schema = schemas.computeIfAbsent(operation.toolName(),
-                name -> FACTORY.getSchema(operation.inputSchema(), CONFIG));
+        JsonSchema schema = schemaOf(operation);
         List<ValidationMessage> problems = new ArrayList<>(schema.validate(input));
         if (problems.isEmpty()) {
             return;

@@ -3,8 +3,8 @@ package dev.tollgate.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
-import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ErrorResponses;
@@ -26,20 +26,35 @@ public final class ToolInvoker {
 
     private final ToolExecutor executor;
     private final Function<Acting, ?> accountInfo;
-    private final ProviderCatalog catalog;
+    private final ToolDirectory directory;
 
     /**
      * @param accountInfo what {@value #ACCOUNT_TOOL} returns, {@code GET /api/v1/key}'s body (KeyInfoService)
      */
     public ToolInvoker(ToolExecutor executor, Function<Acting, ?> accountInfo, ProviderCatalog catalog) {
-        this.executor = executor;
-        this.accountInfo = accountInfo;
-        this.catalog = catalog;
+        this(executor, accountInfo, ToolDirectory.of(catalog));
     }
 
-    /** True for {@value #ACCOUNT_TOOL} and every catalog tool name ({@code {tool}_{operation}}). */
+    /** @param directory resolves tool names, federated MCP servers' tools included, without calling any server */
+    public ToolInvoker(ToolExecutor executor, Function<Acting, ?> accountInfo, ToolDirectory directory) {
+        this.executor = executor;
+        this.accountInfo = accountInfo;
+        this.directory = directory;
+    }
+
+    /**
+     * True for {@value #ACCOUNT_TOOL}, every catalog tool name ({@code {tool}_{operation}}) and every name of a
+     * federated server's shape. Whether a federated server has that tool, and answers, is the engine's question: an
+     * unreachable server is a {@code provider_unavailable} outcome, as it is over REST.
+     */
     public boolean knows(String toolName) {
-        return ACCOUNT_TOOL.equals(toolName) || catalog.operationByToolName(toolName).isPresent();
+        return ACCOUNT_TOOL.equals(toolName) || directory.parse(toolName).isPresent();
+    }
+
+    /** True when {@code toolName} belongs to a federated MCP server, whose results are MCP tool results themselves. */
+    public boolean isFederated(String toolName) {
+        return directory.parse(toolName).flatMap(name -> directory.provider(name.tool()))
+                .map(dev.tollgate.catalog.Provider::isFederated).orElse(false);
     }
 
     /** Calls a tool by its MCP/OpenAI name; an unknown name is an {@code unknown_tool} failure. */
@@ -48,13 +63,13 @@ public final class ToolInvoker {
         if (ACCOUNT_TOOL.equals(toolName)) {
             return account(acting, requestId);
         }
-        Operation operation = catalog.operationByToolName(toolName).orElse(null);
-        if (operation == null) {
+        ToolDirectory.ToolName name = directory.parse(toolName).orElse(null);
+        if (name == null) {
             return CallOutcome.failure(ErrorResponses.callError(new TollgateException(ErrorCode.UNKNOWN_TOOL,
                     "There is no tool '" + ExecutionService.shorten(toolName) + "'; GET /api/v1/tools lists them"),
                     requestId));
         }
-        return call(acting, operation.tool(), operation.id(), arguments, idempotencyKey, runId, requestId);
+        return call(acting, name.tool(), name.operation(), arguments, idempotencyKey, runId, requestId);
     }
 
     /**

@@ -18,12 +18,15 @@ import java.io.UncheckedIOException;
  * mapper it reads decimals exactly and writes them plainly, so tool arguments reach the provider unchanged, and it
  * parses within the same {@link JsonLimits}.
  */
-final class McpJson {
-    static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.factory())
+public final class McpJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.factory())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    static final McpJsonMapper SDK = new JacksonMcpJsonMapper(MAPPER);
+    public static final McpJsonMapper SDK = new JacksonMcpJsonMapper(MAPPER);
+    public static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>> MAP_TYPE =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
 
     private McpJson() {
     }

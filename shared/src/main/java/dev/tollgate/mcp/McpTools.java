@@ -7,6 +7,8 @@ import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
+import dev.tollgate.catalog.ToolDirectory;
+import dev.tollgate.catalog.UpstreamTool;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
@@ -60,16 +62,21 @@ public final class McpTools {
 
     private final ToolExecutor executor;
     private final ToolInvoker invoker;
-    private final ProviderCatalog catalog;
+    private final ToolDirectory directory;
     private final int pageSize;
 
     /**
      * @param accountInfo what {@value #ACCOUNT_TOOL} returns, {@code GET /api/v1/key}'s body (KeyInfoService)
      */
     public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ProviderCatalog catalog, int pageSize) {
+        this(executor, accountInfo, ToolDirectory.of(catalog), pageSize);
+    }
+
+    /** @param directory resolves tool names, federated MCP servers' tools included */
+    public McpTools(ToolExecutor executor, Function<Acting, ?> accountInfo, ToolDirectory directory, int pageSize) {
         this.executor = executor;
-        this.invoker = new ToolInvoker(executor, accountInfo, catalog);
-        this.catalog = catalog;
+        this.invoker = new ToolInvoker(executor, accountInfo, directory);
+        this.directory = directory;
         this.pageSize = pageSize;
     }
 
@@ -117,15 +124,23 @@ public final class McpTools {
         if (ErrorCode.UNKNOWN_TOOL.code().equals(outcome.errorCode())) {
             throw unknownTool(name);
         }
-        CallToolResult result = outcome.failed() ? fromError(outcome) : fromSuccess(outcome);
-        LOG.info("mcp tool call", "tool", name, "is_error", outcome.failed(),
-                "code", outcome.failed() ? outcome.errorCode() : "ok");
+        CallToolResult result = outcome.failed() ? fromError(outcome) : fromSuccess(outcome, invoker.isFederated(name));
+        // A federated tool's own isError result carries no Tollgate error: the call itself succeeded.
+        LOG.info("mcp tool call", "tool", name, "is_error", Boolean.TRUE.equals(result.isError()),
+                "code", outcome.failed() ? outcome.errorCode() : Boolean.TRUE.equals(result.isError()) ? "tool_error" : "ok");
         return McpJson.tree(result);
     }
 
     /** The catalog operation a {@code tools/call} of {@code name} calls upstream; empty for the built-in or no tool. */
     Optional<Operation> upstreamOperation(String name) {
-        return name == null || ACCOUNT_TOOL.equals(name) ? Optional.empty() : catalog.operationByToolName(name);
+        if (name == null || ACCOUNT_TOOL.equals(name)) {
+            return Optional.empty();
+        }
+        try {
+            return directory.operationByToolName(name);
+        } catch (TollgateException unavailable) {
+            return Optional.empty(); // a federated server that does not answer: the call fails without an upstream call
+        }
     }
 
     private static JsonRpcException unknownTool(String name) {
@@ -169,7 +184,7 @@ public final class McpTools {
         return (ObjectNode) arguments;
     }
 
-    private static CallToolResult fromSuccess(CallOutcome outcome) {
+    private static CallToolResult fromSuccess(CallOutcome outcome, boolean federated) {
         JsonNode result = outcome.result();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(META_BILLING, outcome.billing());
@@ -178,6 +193,17 @@ public final class McpTools {
         }
         if (!outcome.resultStored()) {
             meta.put("tollgate/result_stored", false);
+        }
+        if (federated && result != null && result.path("content").isArray()) {
+            // A federated server's own CallToolResult: its content (images included), structured content and
+            // isError reach the client as the server sent them, with Tollgate's billing beside them.
+            CallToolResult upstream = McpJson.SDK.convertValue(result, CallToolResult.class);
+            CallToolResult.Builder passed = CallToolResult.builder().content(upstream.content())
+                    .isError(Boolean.TRUE.equals(upstream.isError())).meta(meta);
+            if (upstream.structuredContent() != null) {
+                passed.structuredContent(upstream.structuredContent());
+            }
+            return passed.build();
         }
         CallToolResult.Builder builder = CallToolResult.builder()
                 .addTextContent(Json.write(result))
@@ -222,9 +248,11 @@ public final class McpTools {
     }
 
     private JsonNode tool(ToolView view) {
-        Optional<Operation> operation = catalog.operation(view.tool(), view.operation());
-        String providerName = catalog.provider(view.tool()).map(Provider::name).orElse(view.tool());
-        String title = providerName + ": " + view.operation().replace('_', ' ');
+        Optional<Operation> operation = directory.cachedOperation(view.tool(), view.operation());
+        Optional<UpstreamTool> upstream = operation.flatMap(Operation::upstreamTool);
+        String providerName = directory.provider(view.tool()).map(Provider::name).orElse(view.tool());
+        String title = upstream.map(UpstreamTool::title).filter(t -> !t.isBlank())
+                .orElse(providerName + ": " + view.operation().replace('_', ' '));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(META_PRICE, view.price());
         meta.put(META_BILLING_MODE, view.billingMode());
@@ -234,8 +262,9 @@ public final class McpTools {
         Tool tool = Tool.builder()
                 .name(view.name())
                 .title(title)
-                .description(view.description() + " " + billingSentence(view, providerName))
-                .annotations(annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
+                .description(sentence(view.description()) + " " + billingSentence(view, providerName))
+                .annotations(upstream.isPresent() ? upstreamAnnotations(title, upstream.get())
+                        : annotations(title, view.operation(), operation.map(Operation::method).orElse("POST")))
                 .meta(meta)
                 .build();
         return withSchema(tool, view.inputSchema());
@@ -261,6 +290,12 @@ public final class McpTools {
         return ordered;
     }
 
+    /** A federated server's description may end without a full stop; the billing sentence follows it. */
+    private static String sentence(String description) {
+        String trimmed = description.strip();
+        return trimmed.isEmpty() || ".!?".indexOf(trimmed.charAt(trimmed.length() - 1)) >= 0 ? trimmed : trimmed + ".";
+    }
+
     private static String billingSentence(ToolView view, String providerName) {
         String mode = view.billingMode() == null ? "" : view.billingMode();
         return switch (mode) {
@@ -271,6 +306,17 @@ public final class McpTools {
                     + (view.unavailableReason() == null ? "no key" : view.unavailableReason()) + ").";
             default -> "";
         };
+    }
+
+    /** A federated tool's hints are the upstream server's own (it knows whether the tool only reads); none if it gave none. */
+    private static ToolAnnotations upstreamAnnotations(String title, UpstreamTool upstream) {
+        ObjectNode declared = upstream.annotations();
+        if (declared == null) {
+            return new ToolAnnotations(title, null, null, null, null, null);
+        }
+        ToolAnnotations hints = McpJson.SDK.convertValue(declared, ToolAnnotations.class);
+        return new ToolAnnotations(hints.title() == null ? title : hints.title(), hints.readOnlyHint(),
+                hints.destructiveHint(), hints.idempotentHint(), hints.openWorldHint(), hints.returnDirect());
     }
 
     /**

@@ -21,7 +21,8 @@ class ProviderCatalogTest {
     @Test
     void listsEveryProviderOfTheSpecInOrder() {
         assertEquals(List.of("openai", "anthropic", "gemini", "openrouter", "ollama", "stripe", "twilio", "resend",
-                        "tavily", "exa", "firecrawl", "elevenlabs", "browserbase", "context7"),
+                        "tavily", "exa", "firecrawl", "elevenlabs", "browserbase", "context7", "playwright", "semgrep",
+                        "deepwiki"),
                 CATALOG.providers().stream().map(Provider::id).toList());
     }
 
@@ -78,6 +79,42 @@ class ProviderCatalogTest {
         assertTrue(chat.pricing() instanceof Pricing.ByokOnly);
         assertEquals("false", chat.inputDefaults().get("stream").asText());
         assertFalse(ollama.isFree());
+    }
+
+    @Test
+    void playwrightSemgrepAndDeepWikiAreFreeFederatedMcpServers() {
+        for (String id : List.of("playwright", "semgrep", "deepwiki")) {
+            Provider p = CATALOG.provider(id).orElseThrow();
+            assertTrue(p.isFederated(), id);
+            assertTrue(p.isFree(), id);
+            assertTrue(p.operations().isEmpty(), id + ": its tools are discovered");
+        }
+        // Playwright is self-hosted: no URL until TOLLGATE_UPSTREAM_PLAYWRIGHT_URL names one.
+        assertEquals(Optional.empty(), CATALOG.provider("playwright").orElseThrow().baseUrl());
+        assertEquals(Optional.of("https://mcp.semgrep.ai/mcp"), CATALOG.provider("semgrep").orElseThrow().baseUrl());
+        ProviderCatalog configured = ProviderCatalog.load(Config.of(Map.of(
+                "TOLLGATE_UPSTREAM_PLAYWRIGHT_URL", "http://127.0.0.1:8931/mcp", "TOLLGATE_UPSTREAM_SEMGREP_URL", "off")));
+        assertEquals(Optional.of("http://127.0.0.1:8931/mcp"), configured.provider("playwright").orElseThrow().baseUrl());
+        assertEquals(Optional.empty(), configured.provider("semgrep").orElseThrow().baseUrl());
+        assertFalse(CATALOG.creditProviders().stream().anyMatch(Provider::isFederated));
+    }
+
+    @Test
+    void everyModelOperationReadsTokenUsageFromItsProvidersAnswer() {
+        // A model call records tokens in usage whatever the mode: each pricing that names models, or is BYOK-only
+        // (Ollama), points at where the provider reports its token counts.
+        for (Operation op : CATALOG.operations()) {
+            Pricing pricing = op.pricing();
+            if (pricing instanceof Pricing.PerThousandTokens tokens) {
+                assertFalse(tokens.inputTokensPointers().isEmpty(), op.toolName());
+            } else if (pricing instanceof Pricing.ByokOnly byokOnly) {
+                assertFalse(byokOnly.inputTokensPointers().isEmpty(), op.toolName());
+                assertFalse(byokOnly.outputTokensPointers().isEmpty(), op.toolName());
+            }
+        }
+        var ollama = CATALOG.operation("ollama", "chat").orElseThrow().pricing();
+        var answer = dev.tollgate.http.Json.MAPPER.createObjectNode().put("prompt_eval_count", 26).put("eval_count", 12);
+        assertEquals(Usage.tokens(26, 12), ollama.usage(null, answer));
     }
 
     @Test

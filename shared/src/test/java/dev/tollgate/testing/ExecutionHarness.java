@@ -54,7 +54,7 @@ public final class ExecutionHarness implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>();
         ProviderCatalog bundled = ProviderCatalog.load(Config.of(Map.of()));
         for (Provider p : bundled.providers()) {
-            if (p.baseUrl().isPresent()) {
+            if (p.baseUrl().isPresent() && !p.isFederated()) {
                 overrides.put(Provider.baseUrlVariable(p.id()), wiremock.baseUrl() + "/" + p.id());
             }
         }

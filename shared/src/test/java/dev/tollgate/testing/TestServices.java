@@ -1,6 +1,8 @@
 package dev.tollgate.testing;
 
 import dev.tollgate.app.Services;
+import dev.tollgate.catalog.Provider;
+import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import dev.tollgate.testkit.DynamoExtension;
 import java.util.HashMap;
@@ -22,6 +24,10 @@ public final class TestServices {
         // The local keyring with a random in-process master key: no file, no KMS. KMS-backed tests override these.
         env.put("TOLLGATE_KMS_MODE", "local");
         env.put("TOLLGATE_MASTER_KEY", randomMasterKey());
+        // Tests stay on loopback: hosted federated MCP servers (Semgrep, DeepWiki) are off unless a test points them
+        // at a local server.
+        ProviderCatalog.load(Config.of(Map.of())).providers().stream().filter(Provider::isFederated)
+                .forEach(p -> env.put(Provider.baseUrlVariable(p.id()), "off"));
         env.putAll(overrides);
         return Config.of(env);
     }

@@ -44,6 +44,7 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         McpPriming.run(services.catalog());
+        services.federatedCall().warmUp();
     }
 
     @Override

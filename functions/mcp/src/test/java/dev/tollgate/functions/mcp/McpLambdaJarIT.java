@@ -1,8 +1,10 @@
 package dev.tollgate.functions.mcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.testing.LambdaJarFederation;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -11,8 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shaded Lambda jar, alone on a class path: the MCP path (SDK schema records and their Jackson serialisers)
- * still works after the shade filters dropped the SDK's client, reactive server and schema validator.
+ * The shaded Lambda jar, alone on a class path: the MCP path (SDK schema records and their Jackson serialisers) and
+ * the federation client (the SDK's sync client on reactor, talking to a real MCP server) still work after the shade
+ * filters dropped the SDK's server side and schema validator.
  */
 class McpLambdaJarIT {
     private static final Path JAR = Path.of("target/tollgate-function-mcp-0.1.0-SNAPSHOT-lambda.jar");
@@ -28,8 +31,10 @@ class McpLambdaJarIT {
             Object catalog = catalogType.getMethod("load", config).invoke(null, emptyConfig);
             jarOnly.loadClass("dev.tollgate.mcp.McpPriming").getMethod("run", catalogType).invoke(null, catalog);
             jarOnly.loadClass("dev.tollgate.functions.mcp.McpHandler");
-            assertNull(jarOnly.getResource("reactor/core/publisher/Mono.class"), "reactor is not shipped");
             assertNull(jarOnly.getResource("io/modelcontextprotocol/server/McpServer.class"));
         }
+        LambdaJarFederation.Seen seen = LambdaJarFederation.discoverAndCall(JAR);
+        assertTrue(seen.toolNames().contains("playwright_echo"), seen.toString());
+        assertEquals(200, seen.callStatus());
     }
 }
