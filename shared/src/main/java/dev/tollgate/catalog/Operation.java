@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param inputDefaults fields added to the input when the caller leaves them out (e.g. Ollama's {@code stream: false})
  * @param inputSchema  JSON Schema (draft 2020-12) of the input; an object schema
  * @param pricing      how a credits-mode call is priced
+ * @param effects      whether the call acts beyond answering, and how its provider de-duplicates a repeat
  */
 public record Operation(String tool, String id, String description, String method, PathTemplate path,
                         BodyEncoding body, ResponseFormat response, Duration timeout, List<String> queryParams,
-                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing) {
+                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing, Effects effects) {
 
     public Operation {
         Objects.requireNonNull(tool, "tool");
@@ -38,6 +39,7 @@ public record Operation(String tool, String id, String description, String metho
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(pricing, "pricing");
+        Objects.requireNonNull(effects, "effects");
         queryParams = List.copyOf(queryParams);
         inputDefaults = inputDefaults.deepCopy();
         inputSchema = inputSchema.deepCopy();

@@ -28,6 +28,7 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406, "not_acceptable"),
     CONFLICT(409, "conflict"),
     REQUEST_IN_PROGRESS(409, "request_in_progress"),
+    OUTCOME_UNKNOWN(409, "outcome_unknown"),
     KEY_IN_USE(409, "key_in_use"),
     LAST_ADMIN(409, "last_admin"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
@@ -41,6 +42,7 @@ public enum ErrorCode {
     PROVIDER_AUTH_FAILED(502, "provider_auth_failed"),
     UPSTREAM_RESPONSE_TOO_LARGE(502, "upstream_response_too_large"),
     PROVIDER_UNAVAILABLE(503, "provider_unavailable"),
+    TEMPORARILY_UNAVAILABLE(503, "temporarily_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout");
 
     private final int status;

@@ -48,6 +48,15 @@ public final class CatalogAdapter {
      * @param secret null for free operations (auth {@code none})
      */
     public UpstreamRequest build(Provider provider, Operation operation, ObjectNode input, Secret secret) {
+        return build(provider, operation, input, secret, null);
+    }
+
+    /**
+     * As {@link #build(Provider, Operation, ObjectNode, Secret)}, sending {@code idempotencyKey} (if not null) in the
+     * operation's {@code idempotency_header}, for providers that de-duplicate a repeated request.
+     */
+    public UpstreamRequest build(Provider provider, Operation operation, ObjectNode input, Secret secret,
+                                 String idempotencyKey) {
         ObjectNode fields = input.deepCopy();
         String secretText = secret == null ? null : secret.reveal();
         AuthStyle auth = provider.auth();
@@ -126,6 +135,9 @@ public final class CatalogAdapter {
             default -> throw new IllegalStateException("unknown auth style " + auth);
         }
         provider.headers().forEach((name, value) -> headers.add(header(name, value)));
+        if (idempotencyKey != null) {
+            operation.effects().idempotencyHeader().ifPresent(name -> headers.add(header(name, idempotencyKey)));
+        }
         headers.add(header("Accept", operation.response() == ResponseFormat.JSON ? "application/json" : "*/*"));
 
         String url = base + path + (query.isEmpty() ? "" : "?" + formEncode(query));

@@ -7,6 +7,11 @@ import java.util.Map;
 
 /** The one place where failures become HTTP: {@code {"error": {"code", "message", "request_id", ...details}}}. */
 public final class ErrorResponses {
+    /** The message of a 500 whose effect on the balance is not known here (also used by /mcp). */
+    public static final String INTERNAL_MESSAGE = "Something went wrong on our side. If the request moved credits, "
+            + "GET /api/v1/ledger shows it under this request id; retry with the same Idempotency-Key (never charged "
+            + "twice), or contact support with the request id";
+
     private ErrorResponses() {
     }
 
@@ -26,9 +31,12 @@ public final class ErrorResponses {
         return response;
     }
 
+    /**
+     * A failure nothing more is known about. It does not say "nothing was charged": only the execution engine knows
+     * that, and says so in its own errors when the ledger shows it.
+     */
     public static ApiResponse internal(String requestId) {
-        return from(new TollgateException(ErrorCode.INTERNAL_ERROR,
-                "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
-                        + "or contact support with the request id"), requestId);
+        return from(new TollgateException(ErrorCode.INTERNAL_ERROR, INTERNAL_MESSAGE), requestId);
     }
+
 }

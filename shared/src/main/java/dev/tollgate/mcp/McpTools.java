@@ -14,6 +14,7 @@ import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolView;
+import dev.tollgate.http.ErrorResponses;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -131,8 +132,7 @@ public final class McpTools {
         } catch (RuntimeException e) {
             LOG.error("tool call failed", e, "tool", name);
             TollgateException internal = new TollgateException(ErrorCode.INTERNAL_ERROR,
-                    "Something went wrong on our side; nothing was charged. Retry with the same idempotency key, "
-                            + "or contact support with the request id");
+                    ErrorResponses.INTERNAL_MESSAGE);
             result = fromError(errorObject(internal, requestId), internal.getMessage(), false);
         }
         boolean failed = Boolean.TRUE.equals(result.isError());
