@@ -6,12 +6,14 @@ import static dev.tollgate.store.Attr.s;
 import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.IdempotencyRecord;
 import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.LedgerUnavailableException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -42,10 +44,16 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
         return accountId + "#" + key;
     }
 
+    /** A read changes nothing: when the store fails it, the caller may safely be told that nothing was charged. */
     @Override
     public Optional<IdempotencyRecord> find(String accountId, String key, Instant now) {
-        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("pk", s(pk(accountId, key))))).item();
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", s(pk(accountId, key))))).item();
+        } catch (SdkException e) {
+            throw LedgerUnavailableException.notApplied();
+        }
         if (item == null || item.isEmpty() || Attr.num(item, "ttl") < now.getEpochSecond()) {
             return Optional.empty();
         }

@@ -185,7 +185,7 @@ class FaultInjectionIT {
         for (int i = 0; i < CALLS; i++) {
             Acting acting = accounts.get(mix.nextInt(accounts.size()));
             String m = "c" + i + "x";
-            boolean fails = mix.nextDouble() < 0.05;
+            boolean fails = mix.nextDouble() < 0.1;
             calls.add(switch (mix.nextInt(4)) {
                 case 0 -> new Call(i, acting, "tavily", "search",
                         "{\"query\":\"" + m + (fails ? " upstream-500" : "") + "\"}", fails);

@@ -1,5 +1,7 @@
 package dev.tollgate.testing;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * is mocked. Each DynamoDB call is classified by the step of a credits call it belongs to (reserve, capture, release,
  * another write, a read) and, with probability {@code rate}, gets one fault of the kinds that fit it, drawn from a
  * {@link Random} with a fixed seed. Run single-threaded, the same seed injects the same faults in the same places.
+ * {@link #script} queues exact faults instead, for tests of one path.
  *
  * <ul>
  *   <li>{@link Kind#THROTTLED_THEN_RETRIED}: a throttling error the SDK itself retries (first attempt only).</li>
@@ -69,6 +72,7 @@ public final class DynamoFaults implements ExecutionInterceptor {
     private final double rate;
     private final String holdsTable;
     private final Map<Step, Map<Kind, Integer>> injected = new EnumMap<>(Step.class);
+    private final Deque<Map.Entry<Step, Kind>> script = new ArrayDeque<>();
     private volatile boolean enabled;
     private int sdkRetriedThrottles;
 
@@ -80,6 +84,20 @@ public final class DynamoFaults implements ExecutionInterceptor {
 
     public void enable(boolean on) {
         enabled = on;
+    }
+
+    /** Injects {@code kind} into each of the next {@code times} calls at {@code step}, before any random fault. */
+    public synchronized DynamoFaults script(Step step, Kind kind, int times) {
+        for (int i = 0; i < times; i++) {
+            script.add(Map.entry(step, kind));
+        }
+        enabled = true;
+        return this;
+    }
+
+    /** Scripted faults not yet injected. */
+    public synchronized int scriptLeft() {
+        return script.size();
     }
 
     /** Faults injected so far, by step and kind. */
@@ -148,6 +166,14 @@ public final class DynamoFaults implements ExecutionInterceptor {
 
     private synchronized Kind plan(SdkRequest request) {
         Step step = step(request);
+        if (!script.isEmpty()) {
+            if (script.peek().getKey() != step) {
+                return null;
+            }
+            Kind kind = script.poll().getValue();
+            injected.computeIfAbsent(step, s -> new EnumMap<>(Kind.class)).merge(kind, 1, Integer::sum);
+            return kind;
+        }
         if (random.nextDouble() >= rate) {
             return null;
         }
@@ -185,15 +211,17 @@ public final class DynamoFaults implements ExecutionInterceptor {
         return Step.OTHER_WRITE;
     }
 
+    /**
+     * The throttling error. With DynamoDB's error code the SDK recognises it and retries; with another code it hands
+     * it straight up, as it does once its own retries have run out.
+     */
     private static ProvisionedThroughputExceededException throttling(boolean sdkRetries) {
-        // With its error code the SDK recognises throttling and retries; without, it hands the error straight up.
-        var builder = ProvisionedThroughputExceededException.builder().statusCode(400)
-                .message("injected: the level of configured provisioned throughput for the table was exceeded");
-        if (sdkRetries) {
-            builder.awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
-                    .serviceName("DynamoDb").errorMessage("injected").build());
-        }
-        return (ProvisionedThroughputExceededException) builder.build();
+        return (ProvisionedThroughputExceededException) ProvisionedThroughputExceededException.builder().statusCode(400)
+                .message("injected: the level of configured provisioned throughput for the table was exceeded")
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb").errorMessage("injected")
+                        .errorCode(sdkRetries ? "ProvisionedThroughputExceededException" : "InjectedRetriesExhausted")
+                        .build())
+                .build();
     }
 
     private static TransactionCanceledException cancelled(ExecutionAttributes attributes, String firstReason) {
