@@ -202,6 +202,7 @@ public final class DynamoCreditLedger implements CreditLedger {
         String holdId = Ids.newId("hold", now);
         Instant expiresAt = now.plus(ttl);
         int first = ThreadLocalRandom.current().nextInt(shards);
+        long lastSeen = 0;
         for (int i = 0; i < shards; i++) {
             int shard = (first + i) % shards;
             String entryId = Ids.newId("led", now);
@@ -219,6 +220,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                 return new Hold(holdId, accountId, entry.amount(), shard, Hold.Status.OPEN, requestId, now, expiresAt);
             } catch (ShardInsufficient e) {
                 // try the next shard; with one shard this is the final answer
+                lastSeen = e.available;
             } catch (ExtraConditionFailed e) {
                 if (e.index == 0) {
                     throw new IllegalStateException("hold id collision: " + holdId);
@@ -232,7 +234,9 @@ public final class DynamoCreditLedger implements CreditLedger {
                 throw e;
             }
         }
-        throw insufficient(minAmount, balance(accountId).available(), minAmount < maxAmount);
+        // With one shard its confirmed state is the balance: no second read on the 402 path.
+        long available = shards == 1 ? lastSeen : balance(accountId).available();
+        throw insufficient(minAmount, available, minAmount < maxAmount);
     }
 
     /**
