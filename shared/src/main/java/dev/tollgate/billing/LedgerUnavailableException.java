@@ -26,7 +26,8 @@ public final class LedgerUnavailableException extends TollgateException {
     /** An attempt may have committed and its outcome could not be read back. */
     public static LedgerUnavailableException outcomeUnknown() {
         return new LedgerUnavailableException("The credit ledger could not confirm a balance change; retry in a "
-                + "moment (with the same Idempotency-Key, a retry never charges twice)", true);
+                + "moment (a retry with the same Idempotency-Key, or the same top-up reference, never applies twice)",
+                true);
     }
 
     public boolean mayHaveApplied() {
