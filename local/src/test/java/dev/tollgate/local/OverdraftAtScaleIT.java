@@ -27,11 +27,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * The no-overdraft proof at scale (issue 10): 1,000 concurrent 1-credit executes over HTTP, through the local runner
@@ -44,6 +49,8 @@ class OverdraftAtScaleIT {
     private static final long BALANCE = 100 * Credits.MICROS_PER_CREDIT;
     private static final String SEARCH = "{\"tool\":\"tavily\",\"operation\":\"search\",\"input\":{\"query\":\"scale\"}}";
 
+    /** DynamoDB calls by operation during the run ("refused": a failed condition or a lost race). */
+    private static final Map<String, Integer> DYNAMO_CALLS = new ConcurrentHashMap<>();
     private static WireMockServer upstream;
     private static LocalTollgate tollgate;
     private static ExecutorService clientThreads;
@@ -57,7 +64,18 @@ class OverdraftAtScaleIT {
                 .withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
         tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
                 .withEnvironment(Map.of("TOLLGATE_UPSTREAM_TAVILY_URL", upstream.baseUrl(),
-                        "TOLLGATE_PLATFORM_KEY_TAVILY", "tvly-scalePLATFORMkey0000000001")));
+                        "TOLLGATE_PLATFORM_KEY_TAVILY", "tvly-scalePLATFORMkey0000000001"))
+                .withAwsInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                        count(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+
+                    @Override
+                    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                        count(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " refused");
+                    }
+                }));
         clientThreads = Executors.newFixedThreadPool(8);
     }
 
@@ -81,7 +99,9 @@ class OverdraftAtScaleIT {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(SEARCH)).build();
 
+        DYNAMO_CALLS.clear();
         long started = System.nanoTime();
+        long cpuBefore = processCpuMillis();
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>(CALLS);
         for (int i = 0; i < CALLS; i++) {
             inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
@@ -95,6 +115,7 @@ class OverdraftAtScaleIT {
             outcomes.merge(outcome, 1, Integer::sum);
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
+        long cpuMillis = processCpuMillis() - cpuBefore;
 
         assertEquals(Map.of("200 1", 100, "402 insufficient_credits", CALLS - 100), outcomes);
         var balance = tollgate.services().ledger().balance(account.id());
@@ -109,8 +130,20 @@ class OverdraftAtScaleIT {
         assertEquals(100, entries.stream().filter(e -> e.type() == LedgerEntry.Type.HOLD).count());
         assertEquals(0, entries.stream().filter(e -> e.type() == LedgerEntry.Type.RELEASE).count());
         assertTrue(entries.stream().allMatch(e -> e.balanceAfter() >= 0), "never below zero");
-        System.out.printf("== OverdraftAtScaleIT: %d concurrent executes over HTTP on 100 credits: %s in %d ms ==%n",
-                CALLS, outcomes, millis);
+        // CPU time of the whole process (runner, DynamoDB Local, WireMock, client): what the run costs on an idle
+        // machine, where wall time depends on whatever else the build machine is doing.
+        System.out.printf("== OverdraftAtScaleIT: %d concurrent executes over HTTP on 100 credits: %s in %d ms "
+                + "(process CPU %d ms); DynamoDB calls %s ==%n", CALLS, outcomes, millis, cpuMillis,
+                new TreeMap<>(DYNAMO_CALLS));
+    }
+
+    private static void count(String operation) {
+        DYNAMO_CALLS.merge(operation, 1, Integer::sum);
+    }
+
+    private static long processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
     }
 
     private static List<LedgerEntry> entries(String accountId) {

@@ -103,6 +103,7 @@ class FaultInjectionIT {
         MutableClock clock = new MutableClock(Instant.now());
         DynamoFaults faults = new DynamoFaults(SEED, FAULT_RATE, DYNAMO.environment().get("HOLDS_TABLE"));
         long started = System.nanoTime();
+        long cpuBefore = processCpuMillis();
         try (ExecutionHarness h = ExecutionHarness.withFaults(DYNAMO, 0, clock, faults)) {
             stubProviders(h);
             List<Acting> accounts = new ArrayList<>();
@@ -153,7 +154,8 @@ class FaultInjectionIT {
             assertEquals(0, keysChanged, "Stripe retries with another provider key");
             assertTrue(faults.count(DynamoFaults.Kind.CRASH_BEFORE) + faults.count(DynamoFaults.Kind.CRASH_AFTER) > 0);
 
-            report(faults, calls, swept, before, (System.nanoTime() - started) / 1_000_000);
+            report(faults, calls, swept, before, (System.nanoTime() - started) / 1_000_000,
+                    processCpuMillis() - cpuBefore);
         }
     }
 
@@ -357,8 +359,13 @@ class FaultInjectionIT {
         return (int) keys.values().stream().filter(set -> set.size() > 1 || set.contains(null)).count();
     }
 
+    private static long processCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+    }
+
     private void report(DynamoFaults faults, List<Call> calls, HoldSweeper.Result swept,
-                        Map<String, Map<String, Long>> books, long millis) {
+                        Map<String, Map<String, Long>> books, long millis, long cpuMillis) {
         Map<String, Integer> states = new TreeMap<>();
         calls.forEach(c -> states.merge(c.state, 1, Integer::sum));
         Map<DynamoFaults.Kind, Integer> byKind = new EnumMap<>(DynamoFaults.Kind.class);
@@ -376,7 +383,8 @@ class FaultInjectionIT {
         out.append("holds: ").append(holds).append(", open after the calls: ").append(swept.found())
                 .append(", released by the sweeper: ").append(swept.released()).append('\n');
         out.append("survived: conservation exact on every account, 0 open holds, 0 calls charged twice, "
-                + "0 SMS sent twice, 0 changed Stripe keys (").append(millis).append(" ms)\n");
+                + "0 SMS sent twice, 0 changed Stripe keys (").append(millis).append(" ms, process CPU ")
+                .append(cpuMillis).append(" ms)\n");
         System.out.print(out);
     }
 }
