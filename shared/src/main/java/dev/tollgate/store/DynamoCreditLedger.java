@@ -228,8 +228,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                 throw new CompanionConditionFailed(e.index - 1);
             } catch (LedgerUnavailableException e) {
                 if (e.mayHaveApplied()) {
-                    releaseUnconfirmedHold(new Hold(holdId, accountId, maxAmount, shard, Hold.Status.OPEN, requestId,
-                            now, expiresAt));
+                    releaseUnconfirmedHold(holdId);
                 }
                 throw e;
             }
@@ -244,15 +243,15 @@ public final class DynamoCreditLedger implements CreditLedger {
      * it now if it exists. The release is conditional on the hold being open, so on a hold that was never written it
      * changes nothing; if the store still fails, the sweeper releases the hold when it expires.
      */
-    private void releaseUnconfirmedHold(Hold maybe) {
+    private void releaseUnconfirmedHold(String holdId) {
         try {
-            Optional<Hold> written = hold(maybe.holdId());
+            Optional<Hold> written = hold(holdId);
             if (written.isPresent() && written.get().status() == Hold.Status.OPEN) {
                 release(written.get(), "unconfirmed", List.of());
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not release a hold whose reserve was not confirmed; the sweeper will", "hold_id",
-                    maybe.holdId(), "error", e.getClass().getSimpleName());
+            LOG.warn("could not release a hold whose reserve was not confirmed; the sweeper will", "hold_id", holdId,
+                    "error", e.getClass().getSimpleName());
         }
     }
 
