@@ -11,6 +11,9 @@ import java.util.function.Function;
  * {@code balance + Σ open holds + Σ captured = Σ top-ups ± adjustments} holds at every instant and no balance
  * ever goes below zero. Hold movements can carry {@link AtomicWrite}s of other aggregates (idempotency and usage
  * records) that commit in the same transaction.
+ *
+ * <p>A movement is applied at most once even when the store's answer is lost (a timeout after the write committed):
+ * the ledger finds out whether its own entry exists before it retries or gives up.
  */
 public interface CreditLedger {
 
@@ -32,7 +35,23 @@ public interface CreditLedger {
      *
      * @throws CompanionConditionFailed if one of {@code with} failed its condition (nothing was reserved)
      */
-    Hold reserve(String accountId, long amount, String requestId, Duration ttl, List<AtomicWrite> with);
+    default Hold reserve(String accountId, long amount, String requestId, Duration ttl, List<AtomicWrite> with) {
+        return reserveUpTo(accountId, amount, amount, requestId, ttl, with);
+    }
+
+    /**
+     * Reserves {@code maxAmount} when the balance covers it, and otherwise as much as it does if that is at least
+     * {@code minAmount} (the hold's {@link Hold#amount()} says how much), committing {@code with} in the same
+     * transaction. The amount is decided inside the conditional write, so concurrent holds can never overdraw: each
+     * sees the balance the others left. Fails with 402 insufficient_credits ({@code required} = {@code minAmount})
+     * when not even the minimum is covered.
+     *
+     * @throws CompanionConditionFailed    if one of {@code with} failed its condition (nothing was reserved)
+     * @throws LedgerUnavailableException  if the store kept failing; a hold that may have been written is released
+     *                                     again or, failing that, left to the sweeper
+     */
+    Hold reserveUpTo(String accountId, long minAmount, long maxAmount, String requestId, Duration ttl,
+                     List<AtomicWrite> with);
 
     /** Charges {@code actual} (≤ hold amount) and refunds the rest; {@link HoldClosedException} if no longer open. */
     default LedgerEntry capture(Hold hold, long actual) {
@@ -49,8 +68,10 @@ public interface CreditLedger {
      * settlement (e.g. a stored response that shows the balance after), all in one transaction. {@code with} may be
      * called more than once when the write is retried after a lost race; only the last result is committed.
      *
-     * @throws HoldClosedException       if the hold was no longer open (nothing was written)
-     * @throws CompanionConditionFailed  if one of the companion writes failed its condition (nothing was written)
+     * @throws HoldClosedException         if the hold was no longer open (nothing was written)
+     * @throws CompanionConditionFailed    if one of the companion writes failed its condition (nothing was written)
+     * @throws LedgerUnavailableException  if the store kept failing; with {@code mayHaveApplied()} the capture (and
+     *                                     its companions) may have committed, otherwise nothing was written
      */
     Settlement capture(Hold hold, long actual, Function<Settlement, List<AtomicWrite>> with);
 
@@ -66,6 +87,9 @@ public interface CreditLedger {
      * @throws CompanionConditionFailed if one of {@code with} failed its condition (nothing was released)
      */
     boolean release(Hold hold, String reason, List<AtomicWrite> with);
+
+    /** The hold as stored now (a consistent read), with its status; empty if there is no such hold. */
+    java.util.Optional<Hold> hold(String holdId);
 
     /** Holds still open whose {@code expires_at} is before {@code now}, oldest first per bucket, at most {@code limit}. */
     List<Hold> expiredOpenHolds(Instant now, int limit);

@@ -18,8 +18,8 @@ public interface IdempotencyStore {
     Optional<IdempotencyRecord> find(String accountId, String key, Instant now);
 
     /**
-     * The claim as a companion of a ledger movement. Its condition: no live record, or an abandoned
-     * ({@code in_progress} past its lease) record of the same fingerprint.
+     * The claim as a companion of a ledger movement. Its condition: no live record, or an unfinished record
+     * ({@code in_progress} past its lease, or {@code outcome_unknown}) of the same fingerprint, which it takes over.
      */
     AtomicWrite claimWrite(Claim claim);
 
@@ -35,4 +35,13 @@ public interface IdempotencyStore {
 
     /** {@link #abandonWrite} on its own; a record no longer held by this owner is left alone. */
     void abandon(String accountId, String key, String ownerRequestId);
+
+    /**
+     * Keeps the record as {@code outcome_unknown} (the provider was sent the request and did not answer), if this
+     * owner still holds it, so that a retry is answered by what the operation allows rather than run blindly again.
+     */
+    AtomicWrite outcomeUnknownWrite(String accountId, String key, String ownerRequestId);
+
+    /** {@link #outcomeUnknownWrite} on its own; a record no longer held by this owner is left alone. */
+    void markOutcomeUnknown(String accountId, String key, String ownerRequestId);
 }

@@ -50,7 +50,8 @@ final class CatalogParser {
     /** {@code TOLLGATE_UPSTREAM_<ID>_URL=off} leaves a federated MCP server unconfigured (e.g. a hosted one). */
     static final String OFF = "off";
     private static final Set<String> OPERATION_FIELDS = Set.of("id", "description", "method", "path", "body",
-            "response", "timeout_ms", "query_params", "input_defaults", "input_schema", "pricing");
+            "response", "timeout_ms", "query_params", "input_defaults", "input_schema", "pricing", "side_effects",
+            "idempotency_header");
     private static final Set<String> VERIFY_FIELDS = Set.of("method", "path");
     private static final Map<String, Set<String>> PRICING_FIELDS = Map.of(
             "free", Set.of("type"),
@@ -58,7 +59,8 @@ final class CatalogParser {
             "per_call", Set.of("type", "credits"),
             "per_1k_characters", Set.of("type", "credits", "characters_pointer"),
             "per_1k_tokens", Set.of("type", "model_pointer", "models", "usage", "prompt_pointers",
-                    "max_output_tokens_pointers", "default_max_output_tokens", "choices_pointers"));
+                    "max_output_tokens_pointers", "default_max_output_tokens", "min_output_tokens",
+                    "choices_pointers"));
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -413,7 +415,31 @@ final class CatalogParser {
         ObjectNode defaults = inputDefaults(node, properties, where);
         Pricing pricing = pricing(node.get("pricing"), properties, where + ", pricing");
         return new Operation(tool, id, description, method, path, body, response, Duration.ofMillis(timeoutMs),
-                queryParams, defaults, schema, pricing, Optional.empty());
+                queryParams, defaults, schema, pricing, effects(node, where), Optional.empty());
+    }
+
+    /**
+     * {@code side_effects} (default true: an operation nobody classified is treated as one that must not run twice)
+     * and {@code idempotency_header}, the header in which the provider accepts an idempotency key.
+     */
+    private static Effects effects(JsonNode node, String where) {
+        JsonNode sideEffects = node.get("side_effects");
+        if (sideEffects != null && !sideEffects.isBoolean()) {
+            throw fail(where, "side_effects must be true or false");
+        }
+        boolean acts = sideEffects == null || sideEffects.booleanValue();
+        JsonNode header = node.get("idempotency_header");
+        if (header == null || header.isNull()) {
+            return new Effects(acts, Optional.empty());
+        }
+        if (!header.isTextual() || !HttpTokens.isToken(header.textValue())
+                || RESERVED_HEADERS.contains(header.textValue().toLowerCase(java.util.Locale.ROOT))) {
+            throw fail(where, "idempotency_header must be a header name that is not reserved");
+        }
+        if (!acts) {
+            throw fail(where, "idempotency_header is only for operations with side effects");
+        }
+        return new Effects(true, Optional.of(header.textValue()));
     }
 
     private static String method(JsonNode node, String where) {
@@ -581,9 +607,31 @@ final class CatalogParser {
             }
             cap = defaultCap.longValue();
         }
+        long minOutput = minOutputTokens(node, cap, where);
         List<String> choices = pointers(node, "choices_pointers", where);
         return new Pricing.PerThousandTokens(modelPointer, prices, inputTokens, outputTokens, prompt, maxOutput, cap,
-                choices);
+                minOutput, choices);
+    }
+
+    /**
+     * The fewest output tokens worth a call when the balance cannot cover {@code default_max_output_tokens}: below
+     * it a credits-mode call is refused with 402 rather than sent with a uselessly small limit.
+     */
+    private static long minOutputTokens(JsonNode node, long cap, String where) {
+        JsonNode min = node.get("min_output_tokens");
+        if (cap == 0) {
+            if (min != null) {
+                throw fail(where, "min_output_tokens needs max_output_tokens_pointers");
+            }
+            return 0;
+        }
+        if (min == null) {
+            return Math.min(cap, Pricing.PerThousandTokens.DEFAULT_MIN_OUTPUT_TOKENS);
+        }
+        if (!min.isIntegralNumber() || !min.canConvertToLong() || min.longValue() < 1 || min.longValue() > cap) {
+            throw fail(where, "min_output_tokens must be an integer from 1 to default_max_output_tokens");
+        }
+        return min.longValue();
     }
 
     /** {@code usage}: pointers to the input token counts (required) and output token counts (optional) of a response. */

@@ -24,12 +24,13 @@ import java.util.Optional;
  * @param inputDefaults fields added to the input when the caller leaves them out (e.g. Ollama's {@code stream: false})
  * @param inputSchema  JSON Schema (draft 2020-12) of the input; an object schema
  * @param pricing      how a credits-mode call is priced
+ * @param effects      whether the call acts beyond answering, and how its provider de-duplicates a repeat
  * @param upstreamTool for a tool of a federated MCP server, the upstream tool it forwards to (the HTTP fields are
  *                     then unused); empty for a catalog operation
  */
 public record Operation(String tool, String id, String description, String method, PathTemplate path,
                         BodyEncoding body, ResponseFormat response, Duration timeout, List<String> queryParams,
-                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing,
+                        ObjectNode inputDefaults, ObjectNode inputSchema, Pricing pricing, Effects effects,
                         Optional<UpstreamTool> upstreamTool) {
 
     public Operation {
@@ -43,6 +44,7 @@ public record Operation(String tool, String id, String description, String metho
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(pricing, "pricing");
         Objects.requireNonNull(upstreamTool, "upstreamTool");
+        Objects.requireNonNull(effects, "effects");
         queryParams = List.copyOf(queryParams);
         inputDefaults = inputDefaults.deepCopy();
         inputSchema = inputSchema.deepCopy();
@@ -59,7 +61,17 @@ public record Operation(String tool, String id, String description, String metho
         return new Operation(provider.id(), id, description, "POST", PathTemplate.parse("/", java.util.Set.of()),
                 BodyEncoding.JSON, ResponseFormat.JSON, server.timeout(), List.of(),
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), inputSchema,
-                server.pricing(), Optional.of(upstreamTool));
+                server.pricing(), federatedEffects(upstreamTool), Optional.of(upstreamTool));
+    }
+
+    /**
+     * A federated tool acts unless its server marks it read-only ({@code readOnlyHint}); no MCP server takes an
+     * idempotency key, so a retry after an unknown outcome of an acting tool is refused rather than repeated.
+     */
+    private static Effects federatedEffects(UpstreamTool upstreamTool) {
+        boolean readOnly = upstreamTool.annotations() != null
+                && upstreamTool.annotations().path("readOnlyHint").asBoolean(false);
+        return readOnly ? Effects.NONE : new Effects(true, Optional.empty());
     }
 
     /** {@code {tool}_{operation}}, e.g. {@code openai_chat_completion}; matches {@code ^[a-zA-Z0-9_-]{1,64}$}. */

@@ -231,14 +231,18 @@ public sealed interface Pricing
      * @param maxOutputTokensPointers  input fields that limit output tokens, the preferred one first (may be empty:
      *                                 then nothing is output-priced, e.g. embeddings)
      * @param defaultMaxOutputTokens   the cap when the caller sets none, and the ceiling when they set more
+     * @param minOutputTokens          the fewest output tokens a call is sent with when the balance cannot cover the
+     *                                 cap (or the caller's own limit if lower); 0 without cap fields
      * @param choicesPointers          input fields asking for several completions (may be empty)
      */
     record PerThousandTokens(String modelPointer, Map<String, ModelPrice> models, List<String> inputTokensPointers,
                              List<String> outputTokensPointers, List<String> promptPointers,
-                             List<String> maxOutputTokensPointers, long defaultMaxOutputTokens,
+                             List<String> maxOutputTokensPointers, long defaultMaxOutputTokens, long minOutputTokens,
                              List<String> choicesPointers) implements Pricing {
         /** Largest number of completions accepted in one credits-mode call. */
         public static final long MAX_CHOICES = 128;
+        /** {@code min_output_tokens} when the catalog names none: enough for a short answer. */
+        public static final long DEFAULT_MIN_OUTPUT_TOKENS = 256;
         private static final ObjectMapper PLAIN = new ObjectMapper();
         private static final int MAX_ECHOED_MODEL_LENGTH = 100;
 
@@ -253,6 +257,11 @@ public sealed interface Pricing
             if (maxOutputTokensPointers.isEmpty() ? defaultMaxOutputTokens != 0 : defaultMaxOutputTokens < 1) {
                 throw new IllegalArgumentException(
                         "default_max_output_tokens must be positive with cap fields, and absent without");
+            }
+            if (maxOutputTokensPointers.isEmpty() ? minOutputTokens != 0
+                    : minOutputTokens < 1 || minOutputTokens > defaultMaxOutputTokens) {
+                throw new IllegalArgumentException(
+                        "min_output_tokens must be from 1 to default_max_output_tokens with cap fields, and absent without");
             }
         }
 
@@ -362,15 +371,25 @@ public sealed interface Pricing
             return choices;
         }
 
+        /**
+         * The hold for the full output cap, and how it shrinks: down to {@link #minOutputTokens} (or the caller's own
+         * lower limit) when the balance does not cover it.
+         */
         @Override
         public Quote quote(JsonNode input) {
             ModelPrice price = requirePrice(input);
             long inputTokens = estimatedInputTokens(input);
             Optional<OutputCap> cap = outputCap(input);
-            long outputTokens = cap.map(c -> Math.multiplyExact(c.maxOutputTokens(), choices(input))).orElse(0L);
-            long hold = Math.addExact(PriceMath.tokenCost(inputTokens, price.inputMicrosPer1k()),
-                    PriceMath.tokenCost(outputTokens, price.outputMicrosPer1k()));
-            return new Quote(hold, model(input), cap, inputTokens);
+            long choices = choices(input);
+            long outputTokens = cap.map(c -> Math.multiplyExact(c.maxOutputTokens(), choices)).orElse(0L);
+            long inputCost = PriceMath.tokenCost(inputTokens, price.inputMicrosPer1k());
+            long hold = Math.addExact(inputCost, PriceMath.tokenCost(outputTokens, price.outputMicrosPer1k()));
+            Optional<Quote.OutputSizing> sizing = cap.isPresent() && price.outputMicrosPer1k() > 0
+                    ? Optional.of(new Quote.OutputSizing(inputCost, price.outputMicrosPer1k(), choices,
+                            minOutputTokens, requestedMaxOutputTokens(input).isPresent()
+                            && requestedMaxOutputTokens(input).getAsLong() <= defaultMaxOutputTokens))
+                    : Optional.empty();
+            return new Quote(hold, model(input), cap, inputTokens, sizing);
         }
 
         /**
@@ -416,6 +435,7 @@ public sealed interface Pricing
             out.put("models", prices);
             if (defaultMaxOutputTokens > 0) {
                 out.put("max_output_tokens", defaultMaxOutputTokens);
+                out.put("min_output_tokens", minOutputTokens);
             }
             return Collections.unmodifiableMap(out);
         }

@@ -30,6 +30,7 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406, "not_acceptable"),
     CONFLICT(409, "conflict"),
     REQUEST_IN_PROGRESS(409, "request_in_progress"),
+    OUTCOME_UNKNOWN(409, "outcome_unknown"),
     KEY_IN_USE(409, "key_in_use"),
     LAST_ADMIN(409, "last_admin"),
     PAYLOAD_TOO_LARGE(413, "payload_too_large"),
@@ -47,6 +48,7 @@ public enum ErrorCode {
     PROVIDER_UNAVAILABLE(503, "provider_unavailable"),
     TOOL_CALL_NOT_RUN(503, "tool_call_not_run"),
     TIME_BUDGET_EXHAUSTED(503, "time_budget_exhausted"),
+    TEMPORARILY_UNAVAILABLE(503, "temporarily_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout");
 
     private final int status;

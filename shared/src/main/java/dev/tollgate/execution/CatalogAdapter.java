@@ -55,6 +55,15 @@ public final class CatalogAdapter {
      * @param secret null for free operations (auth {@code none})
      */
     public UpstreamRequest build(Provider provider, Operation operation, ObjectNode input, Secret secret) {
+        return build(provider, operation, input, secret, null);
+    }
+
+    /**
+     * As {@link #build(Provider, Operation, ObjectNode, Secret)}, sending {@code idempotencyKey} (if not null) in the
+     * operation's {@code idempotency_header}, for providers that de-duplicate a repeated request.
+     */
+    public UpstreamRequest build(Provider provider, Operation operation, ObjectNode input, Secret secret,
+                                 String idempotencyKey) {
         ObjectNode fields = input.deepCopy();
         String secretText = secret == null ? null : secret.reveal();
         if (provider.auth().needsSecret() && secretText == null) {
@@ -105,6 +114,9 @@ public final class CatalogAdapter {
             }
             case NONE -> fields.properties().forEach(e -> encodeField(e.getKey(), e.getValue(), true, query));
             default -> throw new IllegalStateException("unknown body encoding " + operation.body());
+        }
+        if (idempotencyKey != null) {
+            operation.effects().idempotencyHeader().ifPresent(name -> headers.add(header(name, idempotencyKey)));
         }
         return request(provider, operation.method(), path, query, headers, body, secretText,
                 operation.response() == ResponseFormat.JSON ? "application/json" : "*/*", operation.timeout());

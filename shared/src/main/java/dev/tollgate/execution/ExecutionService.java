@@ -10,15 +10,17 @@ import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.CompanionConditionFailed;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
-import dev.tollgate.billing.HoldClosedException;
 import dev.tollgate.billing.IdempotencyRecord;
 import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.LedgerUnavailableException;
 import dev.tollgate.billing.Page;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.Charge;
+import dev.tollgate.catalog.Effects;
 import dev.tollgate.catalog.Operation;
+import dev.tollgate.catalog.OutputCap;
 import dev.tollgate.catalog.Pricing;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
@@ -59,19 +61,24 @@ import java.util.Set;
  * <p>Order of work, so that no money moves for a request that cannot succeed: the tool and operation must exist;
  * the input must satisfy the operation's schema; an Idempotency-Key that was seen before is answered from its
  * record; the mode is resolved (SPEC 7.1); in credits mode the price is quoted and held (together with the
- * idempotency claim, one transaction); the provider is called; then the hold is captured (with the usage record and
- * the stored response, one transaction) or, on any failure, released (with the failure's usage record and the
- * removal of the idempotency claim, one transaction).
+ * idempotency claim, one transaction); the provider is called and its answer rendered ({@link ResultRendering});
+ * then the hold is settled ({@link HoldSettler}: capture with the usage record and the stored response, one
+ * transaction) or, on any failure, released (with the failure's usage record and the idempotency claim's removal
+ * or {@code outcome_unknown} mark, one transaction).
  *
  * <p>Charging: credits mode charges min(price of the reported usage, hold). Output is capped in the forwarded
  * request so the output part cannot exceed the hold; only an input-token estimate below the real count can make
  * the price exceed it, and that excess is not charged — it is recorded as {@code uncharged} in the usage record and
- * logged, so pricing heuristics can be tuned from real data.
+ * logged, so pricing heuristics can be tuned from real data. A balance below the full hold of a token-priced call
+ * holds what the balance affords and lowers the output cap to match, down to the operation's
+ * {@code min_output_tokens}; below that the call is refused with 402.
  *
- * <p>Idempotency rule for failures: any failed call releases its hold and deletes its idempotency record, so a
- * retry with the same key and body runs again (nothing was charged, so there is nothing to replay). Only successful
- * responses are stored and replayed. A crashed request's claim expires after its lease (120 s), after which a retry
- * with the same body takes it over.
+ * <p>Idempotency rule for failures: a failed call releases its hold and deletes its idempotency record, so a retry
+ * with the same key and body runs again (nothing was charged, so there is nothing to replay) — except when the
+ * provider was sent the request and did not answer and the operation has side effects: then the record is kept as
+ * {@code outcome_unknown}, and a retry either resends with the same derived provider idempotency key (providers that
+ * de-duplicate, {@link ProviderIdempotencyKeys}) or gets 409 outcome_unknown. A crashed request's claim is treated
+ * the same way once its lease (120 s) runs out. Successful responses are stored and replayed.
  */
 public final class ExecutionService implements ToolExecutor {
     private static final Log LOG = Log.get(ExecutionService.class);
@@ -117,6 +124,9 @@ public final class ExecutionService implements ToolExecutor {
         Resolution resolution;
         String model;
         String holdId;
+        OutputCap outputCap;
+        String outputCapSetBy;
+        boolean released;
         long upstreamMs;
         boolean recorded;
 
@@ -157,6 +167,7 @@ public final class ExecutionService implements ToolExecutor {
     private final AgentKeyBindings agents;
     private final Clock clock;
     private final Settings settings;
+    private final HoldSettler settler;
 
     /** The catalog's HTTP providers only (no federated MCP servers). */
     public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
@@ -186,6 +197,7 @@ public final class ExecutionService implements ToolExecutor {
         this.agents = agents;
         this.clock = clock;
         this.settings = settings;
+        this.settler = new HoldSettler(ledger, idempotency, usage, writer);
     }
 
     /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
@@ -216,12 +228,26 @@ public final class ExecutionService implements ToolExecutor {
         a.streaming = streaming;
         try {
             return run(a);
-        } catch (RuntimeException e) {
+        } catch (TollgateException e) {
             if (!a.recorded) {
                 recordQuietly(failureRecord(a, e));
             }
             throw e;
+        } catch (RuntimeException e) {
+            LOG.error("execution failed", e, "account_id", a.accountId(), "tool", a.operation.toolName());
+            if (!a.recorded) {
+                recordQuietly(failureRecord(a, e));
+            }
+            throw internalError(a);
         }
+    }
+
+    /** A bug's 500, saying "nothing was charged" only when the ledger shows that: no hold, or its release committed. */
+    private static TollgateException internalError(Attempt a) {
+        String charged = a.holdId == null || a.released ? "nothing was charged"
+                : "if this call was charged, GET /api/v1/ledger shows it under this request id";
+        return new TollgateException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; " + charged
+                + ". A retry with the same Idempotency-Key is never charged twice");
     }
 
     private ExecutionOutcome run(Attempt a) {
@@ -321,7 +347,10 @@ public final class ExecutionService implements ToolExecutor {
                 now.plus(settings.idempotencyLease()), now.plus(settings.idempotencyRetention()));
     }
 
-    /** A replay, a 409/422, or null when the record is an abandoned claim of the same body that may be taken over. */
+    /**
+     * A replay, a 409/422, or null when the record is unfinished (its request crashed, or reached the provider without
+     * an answer) and the operation allows running it again: the retry then takes the record over.
+     */
     private ExecutionOutcome answerFromRecord(Attempt a, IdempotencyRecord record, String fingerprint) {
         if (!record.fingerprint().equals(fingerprint)) {
             a.recorded = true;
@@ -336,6 +365,15 @@ public final class ExecutionService implements ToolExecutor {
         }
         if (record.inFlight(clock.instant())) {
             throw inProgress(a);
+        }
+        if (a.operation.effects().retryAfterUnknownOutcome() == Effects.RetryAfterUnknownOutcome.REFUSE) {
+            a.recorded = true;
+            throw new TollgateException(ErrorCode.OUTCOME_UNKNOWN, "The first request with this Idempotency-Key "
+                    + "did not finish: it may have reached " + a.provider.name() + ", and Tollgate cannot tell whether "
+                    + a.provider.name() + " acted on it (" + a.provider.name() + " cannot de-duplicate "
+                    + a.operation.toolName() + "). Tollgate charged nothing for it. Check with " + a.provider.name()
+                    + "; to do it again, send a new Idempotency-Key",
+                    Map.of("original_request_id", record.ownerRequestId()));
         }
         return null;
     }
@@ -358,16 +396,48 @@ public final class ExecutionService implements ToolExecutor {
                 + "running; retry in a moment to get its result");
     }
 
+    /**
+     * The provider was sent the request and did not answer. For an operation with side effects, the Idempotency-Key
+     * record is kept as {@code outcome_unknown} (a retry then resends with the same provider key, or gets 409
+     * outcome_unknown); otherwise it is removed so that a retry simply runs again.
+     */
+    private static boolean keepsUnknownOutcome(Attempt a, RuntimeException failure) {
+        return failure instanceof UpstreamOutcomeUnknownException && a.operation.effects().sideEffects();
+    }
+
+    /** The caller's error, with what a retry with the same Idempotency-Key will do when the outcome is unknown. */
+    private static RuntimeException withRetryAdvice(Attempt a, RuntimeException failure) {
+        if (!(failure instanceof UpstreamOutcomeUnknownException unknown) || !a.operation.effects().sideEffects()) {
+            return failure;
+        }
+        String advice = switch (a.operation.effects().retryAfterUnknownOutcome()) {
+            case RESEND_WITH_SAME_KEY -> a.idempotencyKey() != null
+                    ? " A retry with the same Idempotency-Key is safe: " + a.provider.name()
+                            + " receives the same idempotency key and acts at most once"
+                    : " Send an Idempotency-Key next time: " + a.provider.name()
+                            + " then receives an idempotency key and a retry is safe";
+            case REFUSE -> a.idempotencyKey() != null
+                    ? " A retry with the same Idempotency-Key answers 409 outcome_unknown: check with "
+                            + a.provider.name() + " before sending it again with a new key"
+                    : " Check with " + a.provider.name() + " before retrying";
+            case RUN_AGAIN -> "";
+        };
+        Map<String, Object> details = new java.util.LinkedHashMap<>(unknown.details());
+        details.put("provider_may_have_acted", true);
+        return new TollgateException(unknown.code(), unknown.getMessage() + "." + advice, details, unknown.headers());
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Calls without a hold: BYOK and free (and a zero-price quote)
     // ------------------------------------------------------------------------------------------------------------
 
     private ExecutionOutcome runWithoutHold(Attempt a, ObjectNode input, String fingerprint) {
         IdempotencyStore.Claim claim = claimFor(a, fingerprint);
-        if (claim != null && !idempotency.claim(claim)) {
+        if (claim != null && !idempotency.claim(claim) && !ownClaim(a)) {
             return afterLostClaim(a, fingerprint);
         }
         boolean done = false;
+        RuntimeException failure = null;
         try {
             Called called = callProvider(a, input);
             Usage used = a.operation.pricing().usage(input, called.priced());
@@ -392,11 +462,28 @@ public final class ExecutionService implements ToolExecutor {
             a.recorded = true;
             done = true;
             return new ExecutionOutcome(200, body, false);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw withRetryAdvice(a, e);
         } finally {
             if (!done && claim != null) {
-                abandonQuietly(a);
+                if (failure != null && keepsUnknownOutcome(a, failure)) {
+                    markUnknownQuietly(a);
+                } else {
+                    abandonQuietly(a);
+                }
             }
         }
+    }
+
+    /**
+     * Whether the record that refused our claim is our own: a claim whose answer was lost and that the SDK sent
+     * again, or found written by a first attempt.
+     */
+    private boolean ownClaim(Attempt a) {
+        return idempotency.find(a.accountId(), a.idempotencyKey(), clock.instant())
+                .filter(r -> r.status() == IdempotencyRecord.Status.IN_PROGRESS && a.requestId.equals(r.ownerRequestId()))
+                .isPresent();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -406,73 +493,64 @@ public final class ExecutionService implements ToolExecutor {
     private ExecutionOutcome runWithHold(Attempt a, ObjectNode input, String fingerprint) {
         Quote quote = a.operation.pricing().quote(input);
         a.model = quote.model().orElse(null);
-        ObjectNode sent = quote.outputCap().map(cap -> cap.applyTo(input)).orElse(input);
+        // Applied once before anything is reserved, so an input the cap cannot be written into fails for free.
+        ObjectNode fullCap = quote.outputCap().map(cap -> cap.applyTo(input)).orElse(input);
         if (quote.holdMicros() == 0) {
-            return runWithoutHold(a, sent, fingerprint);
+            return runWithoutHold(a, fullCap, fingerprint);
         }
         IdempotencyStore.Claim claim = claimFor(a, fingerprint);
         Hold hold;
         try {
-            hold = ledger.reserve(a.accountId(), quote.holdMicros(), a.requestId, settings.holdTtl(),
-                    claim == null ? List.of() : List.of(idempotency.claimWrite(claim)));
+            hold = ledger.reserveUpTo(a.accountId(), quote.minimumHoldMicros(), quote.holdMicros(), a.requestId,
+                    settings.holdTtl(), claim == null ? List.of() : List.of(idempotency.claimWrite(claim)));
         } catch (CompanionConditionFailed claimLost) {
             return afterLostClaim(a, fingerprint);
+        } catch (LedgerUnavailableException e) {
+            if (claim != null && e.mayHaveApplied()) {
+                abandonQuietly(a);
+            }
+            throw e;
         }
         a.holdId = hold.holdId();
         boolean open = true;
         try {
+            // A balance below the full hold lowers the output cap to what the hold covers (never the caller's limit up).
+            ObjectNode sent = hold.amount() == quote.holdMicros() ? fullCap
+                    : quote.outputCapWithin(hold.amount()).orElseThrow().applyTo(input);
+            a.outputCap = quote.outputCapWithin(hold.amount()).orElse(null);
+            a.outputCapSetBy = quote.outputCapSetBy(hold.amount()).orElse(null);
             Called called = callProvider(a, sent);
             Charge charge = a.operation.pricing().charge(sent, called.priced());
             long charged = Math.min(charge.micros(), hold.amount());
-            long uncharged = charge.micros() - charged;
-            if (uncharged > 0) {
+            if (charge.micros() > charged) {
                 LOG.warn("reported usage cost more than the hold; the excess is not charged", "account_id",
                         a.accountId(), "tool", a.operation.toolName(), "hold_micros", hold.amount(),
                         "price_micros", charge.micros());
             }
             Usage used = charge.usage().equals(Usage.NONE) ? a.operation.pricing().usage(sent, called.priced())
                     : charge.usage();
-            UsageRecord record = okRecord(a, used, charged, uncharged);
-            ObjectNode[] body = new ObjectNode[1];
-            try {
-                ledger.capture(hold, charged, settlement -> {
-                    body[0] = successBody(a, called.result(), charged, settlement.availableAfter(), used);
-                    List<AtomicWrite> with = new ArrayList<>(2);
-                    with.add(usage.recordWrite(record));
-                    if (claim != null) {
-                        StoredResponses.Encoded stored = StoredResponses.encode(body[0]);
-                        with.add(idempotency.completeWrite(a.accountId(), a.idempotencyKey(), a.requestId, 200,
-                                stored.bytes(), stored.gzip()));
-                    }
-                    return with;
-                });
-            } catch (CompanionConditionFailed leaseLost) {
-                LOG.warn("idempotency claim taken over before capture; response not stored", "account_id", a.accountId());
-                ledger.capture(hold, charged, settlement -> {
-                    body[0] = successBody(a, called.result(), charged, settlement.availableAfter(), used);
-                    return List.of(usage.recordWrite(record));
-                });
-            } catch (HoldClosedException expired) {
-                // Only possible when the call outlived the hold TTL and the sweeper released it: serve, don't charge.
-                LOG.error("hold closed before capture: call served without charge", expired, "account_id",
-                        a.accountId(), "hold_id", hold.holdId());
-                open = false;
-                UsageRecord free = okRecord(a, used, 0, charge.micros());
-                body[0] = successBody(a, called.result(), 0, ledger.balance(a.accountId()).available(), used);
-                usage.record(free);
-                if (claim != null) {
-                    abandonQuietly(a);
-                }
-            }
             open = false;
+            ObjectNode body = settler.settle(hold, charged, charge.micros(), new HoldSettler.Receipt() {
+                @Override
+                public UsageRecord usage(long chargedMicros, long unchargedMicros) {
+                    return okRecord(a, used, chargedMicros, unchargedMicros);
+                }
+
+                @Override
+                public ObjectNode body(long chargedMicros, long availableAfter) {
+                    return successBody(a, called.result(), chargedMicros, availableAfter, used);
+                }
+            }, claim == null ? null : new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId));
             a.recorded = true;
-            return new ExecutionOutcome(200, body[0], false);
+            return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             if (open) {
                 releaseAfterFailure(a, hold, claim != null, e);
                 open = false;
+            } else {
+                a.recorded = true;
             }
-            throw e;
+            throw withRetryAdvice(a, e);
         } finally {
             if (open) {
                 releaseQuietly(hold, "aborted", List.of());
@@ -480,38 +558,56 @@ public final class ExecutionService implements ToolExecutor {
         }
     }
 
-    /** Releases the hold with the failure's usage record and the removal of the idempotency claim, atomically. */
+    /**
+     * Releases the hold with the failure's usage record and, with an Idempotency-Key, the removal of the claim (or,
+     * when the provider may have acted, its {@code outcome_unknown} mark), atomically.
+     */
     private void releaseAfterFailure(Attempt a, Hold hold, boolean claimed, RuntimeException failure) {
         UsageRecord record = failureRecord(a, failure);
         String reason = failure instanceof TollgateException te ? te.code().code() : "internal_error";
+        boolean unknown = keepsUnknownOutcome(a, failure);
         List<AtomicWrite> with = new ArrayList<>(2);
         with.add(usage.recordWrite(record));
         if (claimed) {
-            with.add(idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
+            with.add(unknown ? idempotency.outcomeUnknownWrite(a.accountId(), a.idempotencyKey(), a.requestId)
+                    : idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
         }
         try {
-            if (!ledger.release(hold, reason, with)) {
+            a.released = ledger.release(hold, reason, with);
+            if (!a.released) {
                 LOG.warn("hold already closed at release", "hold_id", hold.holdId());
                 recordQuietly(record);
                 if (claimed) {
-                    abandonQuietly(a);
+                    closeClaimQuietly(a, unknown);
                 }
             }
             a.recorded = true;
         } catch (CompanionConditionFailed claimTakenOver) {
-            releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
+            a.released = releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
             a.recorded = true;
         } catch (RuntimeException e) {
             // The sweeper releases the hold when it expires; the caller still gets the original error.
             LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+            if (claimed) {
+                closeClaimQuietly(a, unknown);
+            }
         }
     }
 
-    private void releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
+    private boolean releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
         try {
-            ledger.release(hold, reason, with);
+            return ledger.release(hold, reason, with);
         } catch (RuntimeException e) {
             LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+            return false;
+        }
+    }
+
+    private void closeClaimQuietly(Attempt a, boolean outcomeUnknown) {
+        if (outcomeUnknown) {
+            markUnknownQuietly(a);
+        } else {
+            abandonQuietly(a);
         }
     }
 
@@ -520,6 +616,15 @@ public final class ExecutionService implements ToolExecutor {
             idempotency.abandon(a.accountId(), a.idempotencyKey(), a.requestId);
         } catch (RuntimeException e) {
             LOG.error("clearing an idempotency claim failed; it expires with its lease", e, "account_id", a.accountId());
+        }
+    }
+
+    private void markUnknownQuietly(Attempt a) {
+        try {
+            idempotency.markOutcomeUnknown(a.accountId(), a.idempotencyKey(), a.requestId);
+        } catch (RuntimeException e) {
+            // Left in_progress, the record reads as unfinished once its lease runs out: the same answer, later.
+            LOG.error("marking an idempotency record outcome_unknown failed", e, "account_id", a.accountId());
         }
     }
 
@@ -580,12 +685,20 @@ public final class ExecutionService implements ToolExecutor {
         SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
         UpstreamResponse response = (a.provider.isFederated()
                 ? federated.call(a.provider, a.operation, input, secret)
-                : upstream.send(adapter.build(a.provider, a.operation, input, secret))).redacted(inPlay);
+                : upstream.send(adapter.build(a.provider, a.operation, input, secret, providerIdempotencyKey(a))))
+                .redacted(inPlay);
         if (!response.isSuccess()) {
             throw ProviderErrors.map(a.provider.name(), response, kind, inPlay, byokKeyId);
         }
         JsonNode result = adapter.result(a.operation, response);
+        ResultRendering.requireRenderable(result);
         return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
+    }
+
+    /** The key forwarded to a provider that de-duplicates repeats: derived from the caller's, never the caller's own. */
+    private static String providerIdempotencyKey(Attempt a) {
+        return a.idempotencyKey() == null || a.operation.effects().idempotencyHeader().isEmpty() ? null
+                : ProviderIdempotencyKeys.derive(a.accountId(), a.operation, a.idempotencyKey());
     }
 
     /** The provider's streamed answer, relayed to the caller as it arrives; its assembled response is priced. */
@@ -626,6 +739,11 @@ public final class ExecutionService implements ToolExecutor {
         billing.put("key_source", r.keySource());
         billing.put("byok_key_id", r.key() == null ? null : r.key().id());
         billing.put("credits_remaining", Credits.toCredits(available));
+        if (a.outputCap != null) {
+            ObjectNode cap = billing.putObject("output_cap");
+            cap.put("max_output_tokens", a.outputCap.maxOutputTokens());
+            cap.put("set_by", a.outputCapSetBy);
+        }
         ObjectNode u = billing.putObject("usage");
         u.put("input_tokens", used.inputTokens());
         u.put("output_tokens", used.outputTokens());

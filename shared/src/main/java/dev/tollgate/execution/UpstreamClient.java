@@ -5,9 +5,10 @@ import dev.tollgate.domain.TollgateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -26,6 +29,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -104,6 +108,14 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
                 .build();
     }
 
+    /**
+     * Sends the request and reads the whole response.
+     *
+     * @throws TollgateException {@code upstream_timeout}, {@code upstream_address_forbidden},
+     *                           {@code upstream_response_too_large}, or {@code upstream_error} when the provider could
+     *                           not be reached; an {@link UpstreamOutcomeUnknownException} when the request may have
+     *                           reached the provider and no answer came back
+     */
     @Override
     public UpstreamResponse send(UpstreamRequest request) {
         return exchange(request, (response, started) -> new UpstreamResponse(response.getCode(), headers(response),
@@ -177,14 +189,17 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
                             + "(private, loopback, link-local or reserved)");
         } catch (TollgateException e) {
             throw e;
-        } catch (SocketTimeoutException e) {
-            throw timeout(request);
         } catch (IOException | RuntimeException e) {
+            if (neverSent(e)) {
+                throw new TollgateException(ErrorCode.UPSTREAM_ERROR,
+                        "The provider could not be reached (" + e.getClass().getSimpleName() + "); nothing was charged");
+            }
             if (expired.get() || e instanceof InterruptedIOException) {
                 throw timeout(request);
             }
-            throw new TollgateException(ErrorCode.UPSTREAM_ERROR,
-                    "The provider could not be reached (" + e.getClass().getSimpleName() + ")");
+            throw new UpstreamOutcomeUnknownException(ErrorCode.UPSTREAM_ERROR, "The connection to the provider broke "
+                    + "before it answered (" + e.getClass().getSimpleName() + "); it may still have acted on the "
+                    + "request. Nothing was charged");
         } finally {
             deadline.cancel(false);
         }
@@ -229,8 +244,19 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
     }
 
     private static TollgateException timeout(UpstreamRequest request) {
-        return new TollgateException(ErrorCode.UPSTREAM_TIMEOUT,
-                "The provider did not answer within " + request.timeout().toMillis() / 1000.0 + " seconds; nothing was charged");
+        return new UpstreamOutcomeUnknownException(ErrorCode.UPSTREAM_TIMEOUT, "The provider did not answer within "
+                + request.timeout().toMillis() / 1000.0 + " seconds; it may still have acted on the request. "
+                + "Nothing was charged");
+    }
+
+    /**
+     * Failures before any byte of the request could reach the provider: no connection was made, so the provider
+     * certainly did nothing. Anything else (a read timeout, a reset connection, the deadline) leaves it unknown.
+     */
+    private static boolean neverSent(Exception e) {
+        return e instanceof ConnectTimeoutException || e instanceof ConnectException
+                || e instanceof UnknownHostException || e instanceof NoRouteToHostException
+                || e instanceof ConnectionRequestTimeoutException || e instanceof SSLHandshakeException;
     }
 
     private static byte[] read(HttpEntity entity) throws IOException {

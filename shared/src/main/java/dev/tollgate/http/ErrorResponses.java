@@ -15,6 +15,10 @@ import java.util.Map;
 public final class ErrorResponses {
     /** JSON-RPC's "server error" code, answered by the JSON-RPC doors for a request refused at the HTTP level. */
     public static final int JSON_RPC_TRANSPORT_ERROR = -32000;
+    /** The message of a 500 whose effect on the balance is not known here (also used by /mcp). */
+    public static final String INTERNAL_MESSAGE = "Something went wrong on our side. If the request moved credits, "
+            + "GET /api/v1/ledger shows it under this request id; retry with the same Idempotency-Key (never charged "
+            + "twice), or contact support with the request id";
 
     private ErrorResponses() {
     }
@@ -51,11 +55,13 @@ public final class ErrorResponses {
         return response;
     }
 
-    /** What a caller is told about a failure of ours: no detail of it, only the request id to quote. */
+    /**
+     * What a caller is told about a failure of ours: no detail of it, only the request id to quote. It does not say
+     * "nothing was charged": only the execution engine knows that, and says so in its own errors when the ledger
+     * shows it.
+     */
     public static TollgateException internalError() {
-        return new TollgateException(ErrorCode.INTERNAL_ERROR,
-                "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
-                        + "or contact support with the request id");
+        return new TollgateException(ErrorCode.INTERNAL_ERROR, INTERNAL_MESSAGE);
     }
 
     /**
@@ -102,4 +108,5 @@ public final class ErrorResponses {
                 .withIsBase64Encoded(false)
                 .build();
     }
+
 }

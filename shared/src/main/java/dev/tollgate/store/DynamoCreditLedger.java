@@ -11,6 +11,7 @@ import dev.tollgate.billing.HoldClosedException;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
 import dev.tollgate.billing.LedgerEntry;
+import dev.tollgate.billing.LedgerUnavailableException;
 import dev.tollgate.billing.Page;
 import dev.tollgate.billing.Settlement;
 import dev.tollgate.billing.TopUpResult;
@@ -28,12 +29,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -53,6 +59,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class DynamoCreditLedger implements CreditLedger {
     private static final Log LOG = Log.get(DynamoCreditLedger.class);
     private static final int MAX_ATTEMPTS = 200;
+    /** Store failures (after the SDK's own retries) tolerated per movement before giving up. */
+    private static final int MAX_STORE_FAILURES = 4;
     private static final int HINT_CACHE_SIZE = 10_000;
     /** Open holds are spread over this many GSI partitions so the sweeper's index has no single hot key. */
     static final int OPEN_HOLD_BUCKETS = 8;
@@ -156,13 +164,14 @@ public final class DynamoCreditLedger implements CreditLedger {
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
         }
         try {
-            ShardState after = apply(accountId, shard, signedAmount, 0, state -> entry(accountId, entryId, type,
-                    Math.abs(signedAmount), signedAmount, state.balance(), shard, null, null, reference, reason, actor, now), extras);
-            return new TopUpResult(entryId, signedAmount, totalAfter(accountId, shard, after), false);
+            LedgerEntry entry = apply(accountId, shard, entryId, before -> new Movement(signedAmount, 0,
+                    entry(accountId, entryId, type, Math.abs(signedAmount), signedAmount,
+                            before.balance() + signedAmount, shard, null, null, reference, reason, actor, now), extras));
+            return new TopUpResult(entryId, signedAmount, totalAfter(accountId, entry), false);
         } catch (ExtraConditionFailed duplicateReference) {
             return replay(accountId, type, reference, signedAmount);
         } catch (ShardInsufficient e) {
-            throw insufficient(-signedAmount, balance(accountId).available());
+            throw insufficient(-signedAmount, balance(accountId).available(), false);
         }
     }
 
@@ -184,45 +193,83 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     @Override
-    public Hold reserve(String accountId, long amount, String requestId, Duration ttl, List<AtomicWrite> with) {
-        if (amount <= 0) {
-            throw new IllegalArgumentException("hold amount must be positive");
+    public Hold reserveUpTo(String accountId, long minAmount, long maxAmount, String requestId, Duration ttl,
+                            List<AtomicWrite> with) {
+        if (minAmount <= 0 || maxAmount < minAmount) {
+            throw new IllegalArgumentException("hold amounts must be positive with min <= max");
         }
         Instant now = clock.instant();
         String holdId = Ids.newId("hold", now);
         Instant expiresAt = now.plus(ttl);
         int first = ThreadLocalRandom.current().nextInt(shards);
+        long lastSeen = 0;
         for (int i = 0; i < shards; i++) {
             int shard = (first + i) % shards;
-            Map<String, AttributeValue> hold = new HashMap<>();
-            hold.put("hold_id", s(holdId));
-            hold.put("account_id", s(accountId));
-            hold.put("amount", n(amount));
-            hold.put("shard", n(shard));
-            hold.put("status", s(Hold.Status.OPEN.wire()));
-            hold.put("open_shard", s(openBucket(holdId)));
-            hold.put("expires_at", n(expiresAt.getEpochSecond()));
-            hold.put("created_at", Attr.time(now));
-            hold.put("request_id", s(requestId));
-            hold.put("ttl", n(now.plus(Duration.ofDays(90)).getEpochSecond()));
-            var putHold = TransactWriteItem.builder().put(Put.builder().tableName(tables.holds()).item(hold)
-                    .conditionExpression("attribute_not_exists(hold_id)").build()).build();
             String entryId = Ids.newId("led", now);
             try {
-                apply(accountId, shard, -amount, amount, state -> entry(accountId, entryId, LedgerEntry.Type.HOLD,
-                        amount, -amount, state.balance(), shard, holdId, requestId, null, null, "system", now),
-                        withCompanions(putHold, with));
-                return new Hold(holdId, accountId, amount, shard, Hold.Status.OPEN, requestId, now, expiresAt);
+                // The amount is decided from the shard state each attempt is conditioned on, so it never overdraws.
+                LedgerEntry entry = apply(accountId, shard, entryId, before -> {
+                    long amount = Math.min(maxAmount, before.balance());
+                    if (amount < minAmount) {
+                        throw new ShardInsufficient(before.balance());
+                    }
+                    return new Movement(-amount, amount, entry(accountId, entryId, LedgerEntry.Type.HOLD, amount, -amount,
+                            before.balance() - amount, shard, holdId, requestId, null, null, "system", now),
+                            withCompanions(putHold(holdId, accountId, amount, shard, requestId, now, expiresAt), with));
+                });
+                return new Hold(holdId, accountId, entry.amount(), shard, Hold.Status.OPEN, requestId, now, expiresAt);
             } catch (ShardInsufficient e) {
                 // try the next shard; with one shard this is the final answer
+                lastSeen = e.available;
             } catch (ExtraConditionFailed e) {
                 if (e.index == 0) {
                     throw new IllegalStateException("hold id collision: " + holdId);
                 }
                 throw new CompanionConditionFailed(e.index - 1);
+            } catch (LedgerUnavailableException e) {
+                if (e.mayHaveApplied()) {
+                    releaseUnconfirmedHold(holdId);
+                }
+                throw e;
             }
         }
-        throw insufficient(amount, balance(accountId).available());
+        // With one shard its confirmed state is the balance: no second read on the 402 path.
+        long available = shards == 1 ? lastSeen : balance(accountId).available();
+        throw insufficient(minAmount, available, minAmount < maxAmount);
+    }
+
+    /**
+     * A reserve whose outcome is unknown may have left a hold (and its companions, e.g. an idempotency claim): release
+     * it now if it exists. The release is conditional on the hold being open, so on a hold that was never written it
+     * changes nothing; if the store still fails, the sweeper releases the hold when it expires.
+     */
+    private void releaseUnconfirmedHold(String holdId) {
+        try {
+            Optional<Hold> written = hold(holdId);
+            if (written.isPresent() && written.get().status() == Hold.Status.OPEN) {
+                release(written.get(), "unconfirmed", List.of());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not release a hold whose reserve was not confirmed; the sweeper will", "hold_id", holdId,
+                    "error", e.getClass().getSimpleName());
+        }
+    }
+
+    private TransactWriteItem putHold(String holdId, String accountId, long amount, int shard, String requestId,
+                                      Instant now, Instant expiresAt) {
+        Map<String, AttributeValue> hold = new HashMap<>();
+        hold.put("hold_id", s(holdId));
+        hold.put("account_id", s(accountId));
+        hold.put("amount", n(amount));
+        hold.put("shard", n(shard));
+        hold.put("status", s(Hold.Status.OPEN.wire()));
+        hold.put("open_shard", s(openBucket(holdId)));
+        hold.put("expires_at", n(expiresAt.getEpochSecond()));
+        hold.put("created_at", Attr.time(now));
+        hold.put("request_id", s(requestId));
+        hold.put("ttl", n(now.plus(Duration.ofDays(90)).getEpochSecond()));
+        return TransactWriteItem.builder().put(Put.builder().tableName(tables.holds()).item(hold)
+                .conditionExpression("attribute_not_exists(hold_id)").build()).build();
     }
 
     static String openBucket(String holdId) {
@@ -238,15 +285,16 @@ public final class DynamoCreditLedger implements CreditLedger {
         String entryId = Ids.newId("led", now);
         long refund = hold.amount() - actual;
         long otherShards = shards == 1 ? 0 : otherShardsBalance(hold.accountId(), hold.shard());
-        Settlement[] written = new Settlement[1];
         try {
-            apply(hold.accountId(), hold.shard(), refund, -hold.amount(), state -> {
-                LedgerEntry entry = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
-                        state.balance(), hold.shard(), hold.holdId(), hold.requestId(), null, null, "system", now);
-                written[0] = new Settlement(entry, Math.addExact(otherShards, state.balance()));
-                return entry;
-            }, entry -> withCompanions(closeHold(hold, Hold.Status.CAPTURED, actual, now), with.apply(written[0])));
-            return written[0];
+            LedgerEntry entry = apply(hold.accountId(), hold.shard(), entryId, before -> {
+                LedgerEntry e = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
+                        before.balance() + refund, hold.shard(), hold.holdId(), hold.requestId(), null, null, "system",
+                        now);
+                return new Movement(refund, -hold.amount(), e, withCompanions(
+                        closeHold(hold, Hold.Status.CAPTURED, actual, now),
+                        with.apply(new Settlement(e, Math.addExact(otherShards, e.balanceAfter())))));
+            });
+            return new Settlement(entry, Math.addExact(otherShards, entry.balanceAfter()));
         } catch (ExtraConditionFailed e) {
             if (e.index == 0) {
                 throw new HoldClosedException(hold.holdId());
@@ -273,10 +321,11 @@ public final class DynamoCreditLedger implements CreditLedger {
         Instant now = clock.instant();
         String entryId = Ids.newId("led", now);
         try {
-            apply(hold.accountId(), hold.shard(), hold.amount(), -hold.amount(), state -> entry(hold.accountId(), entryId,
-                    LedgerEntry.Type.RELEASE, hold.amount(), hold.amount(), state.balance(), hold.shard(), hold.holdId(),
-                    hold.requestId(), null, reason, "system", now),
-                    withCompanions(closeHold(hold, Hold.Status.RELEASED, 0, now), with));
+            apply(hold.accountId(), hold.shard(), entryId, before -> new Movement(hold.amount(), -hold.amount(),
+                    entry(hold.accountId(), entryId, LedgerEntry.Type.RELEASE, hold.amount(), hold.amount(),
+                            before.balance() + hold.amount(), hold.shard(), hold.holdId(), hold.requestId(), null,
+                            reason, "system", now),
+                    withCompanions(closeHold(hold, Hold.Status.RELEASED, 0, now), with)));
             return true;
         } catch (ExtraConditionFailed e) {
             if (e.index == 0) {
@@ -291,6 +340,13 @@ public final class DynamoCreditLedger implements CreditLedger {
         all.add(first);
         all.addAll(DynamoWrite.items(with));
         return all;
+    }
+
+    @Override
+    public Optional<Hold> hold(String holdId) {
+        var item = dynamo.getItem(b -> b.tableName(tables.holds()).consistentRead(true)
+                .key(Map.of("hold_id", s(holdId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(readHold(item));
     }
 
     @Override
@@ -349,80 +405,146 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     /**
-     * Applies a balance/held change to one shard together with its ledger entry and extra writes, retrying on lost
-     * races. Throws {@link ShardInsufficient} if the balance would go negative, {@link ExtraConditionFailed} when an
-     * extra item's own condition fails (a business outcome the caller maps).
+     * One attempt's change to a shard: the deltas to its balance and held amount, its ledger entry (with the balance
+     * after it), and the other items of the same business step.
      */
-    private ShardState apply(String accountId, int shard, long balanceDelta, long heldDelta,
-                             Function<ShardState, LedgerEntry> entryFor, List<TransactWriteItem> extras) {
-        return apply(accountId, shard, balanceDelta, heldDelta, entryFor, entry -> extras);
+    private record Movement(long balanceDelta, long heldDelta, LedgerEntry entry, List<TransactWriteItem> extras) {
     }
 
-    private ShardState apply(String accountId, int shard, long balanceDelta, long heldDelta,
-                             Function<ShardState, LedgerEntry> entryFor,
-                             Function<LedgerEntry, List<TransactWriteItem>> extrasFor) {
+    /**
+     * Applies a movement to one shard together with its ledger entry and extra items, recomputed from the current
+     * shard state on every attempt, and returns the entry as committed.
+     *
+     * <p>Lost races are retried from the fresh state. Throttling is retried a few times and then reported as
+     * {@link LedgerUnavailableException#notApplied()}. A failure whose write may have committed (a timeout, a reset
+     * connection) is retried with the same entry id: the entry's {@code attribute_not_exists} condition makes a second
+     * commit impossible, and finding the entry already there means an earlier attempt committed. If the store keeps
+     * failing, the entry is looked up before giving up with {@link LedgerUnavailableException#outcomeUnknown()}.
+     *
+     * @throws ShardInsufficient    if the balance would go negative
+     * @throws ExtraConditionFailed if an extra item's own condition failed (a business outcome the caller maps)
+     */
+    private LedgerEntry apply(String accountId, int shard, String entryId, Function<ShardState, Movement> movementFor) {
         String hintKey = accountId + "#" + shard;
+        boolean mayHaveApplied = false;
+        int storeFailures = 0;
         ShardState state = hints.get(hintKey);
-        if (state == null) {
-            state = readShard(accountId, shard);
-        }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            long newBalance = Math.addExact(state.balance(), balanceDelta);
-            long newHeld = Math.addExact(state.held(), heldDelta);
-            if (newBalance < 0) {
-                // Could be a stale hint: confirm against the stored state before refusing.
-                ShardState fresh = readShard(accountId, shard);
-                if (fresh.version() != state.version()) {
-                    state = fresh;
-                    continue;
-                }
-                throw new ShardInsufficient(state.balance());
-            }
-            ShardState next = new ShardState(newBalance, newHeld, state.version() + 1);
-            LedgerEntry entry = entryFor.apply(next);
-            List<TransactWriteItem> extras = extrasFor.apply(entry);
-            List<TransactWriteItem> writes = new ArrayList<>(extras.size() + 2);
-            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(tables.accounts())
-                    .key(Map.of("pk", s(accountId), "sk", s(shardKey(shard))))
-                    .updateExpression("SET balance = :b, held = :h, version = :v1")
-                    .conditionExpression("version = :v0")
-                    .expressionAttributeValues(Map.of(":b", n(next.balance()), ":h", n(next.held()),
-                            ":v1", n(next.version()), ":v0", n(state.version())))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).build());
-            writes.add(putEntry(entry));
-            writes.addAll(extras);
+            boolean sent = false;
             try {
+                if (state == null) {
+                    state = readShard(accountId, shard);
+                }
+                Movement movement;
+                try {
+                    movement = movementFor.apply(state);
+                    if (Math.addExact(state.balance(), movement.balanceDelta()) < 0) {
+                        throw new ShardInsufficient(state.balance());
+                    }
+                } catch (ShardInsufficient e) {
+                    // Could be a stale hint: confirm against the stored state before refusing.
+                    ShardState fresh = readShard(accountId, shard);
+                    if (fresh.version() != state.version()) {
+                        state = fresh;
+                        continue;
+                    }
+                    if (mayHaveApplied) {
+                        Optional<LedgerEntry> committed = committedEntry(accountId, entryId);
+                        if (committed.isPresent()) {
+                            return committed.get();
+                        }
+                    }
+                    throw e;
+                }
+                ShardState next = new ShardState(Math.addExact(state.balance(), movement.balanceDelta()),
+                        Math.addExact(state.held(), movement.heldDelta()), state.version() + 1);
+                List<TransactWriteItem> writes = new ArrayList<>(movement.extras().size() + 2);
+                writes.add(TransactWriteItem.builder().update(Update.builder().tableName(tables.accounts())
+                        .key(Map.of("pk", s(accountId), "sk", s(shardKey(shard))))
+                        .updateExpression("SET balance = :b, held = :h, version = :v1")
+                        .conditionExpression("version = :v0")
+                        .expressionAttributeValues(Map.of(":b", n(next.balance()), ":h", n(next.held()),
+                                ":v1", n(next.version()), ":v0", n(state.version())))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .build()).build());
+                writes.add(putEntry(movement.entry()));
+                writes.addAll(movement.extras());
+                sent = true;
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 hints.put(hintKey, next);
-                return next;
+                return movement.entry();
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
+                if (conditionFailed(reasons, 1)) {
+                    // Our own entry is already there: an earlier attempt committed and only its answer was lost.
+                    hints.remove(hintKey);
+                    CancellationReason existing = reasons.get(1);
+                    return existing.hasItem() && !existing.item().isEmpty() ? readEntry(existing.item())
+                            : committedEntry(accountId, entryId).orElseThrow(LedgerUnavailableException::outcomeUnknown);
+                }
                 for (int i = 2; i < reasons.size(); i++) {
-                    if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    if (conditionFailed(reasons, i)) {
                         throw new ExtraConditionFailed(i - 2);
                     }
                 }
-                CancellationReason shardReason = reasons.isEmpty() ? null : reasons.get(0);
-                if (shardReason != null && "ConditionalCheckFailed".equals(shardReason.code())) {
+                if (conditionFailed(reasons, 0)) {
+                    CancellationReason shardReason = reasons.get(0);
                     state = shardReason.hasItem() && !shardReason.item().isEmpty()
-                            ? readState(shardReason.item()) : readShard(accountId, shard);
-                    if (state == null) {
-                        throw TollgateException.notFound("Account");
-                    }
+                            ? readState(shardReason.item()) : null;
                     if (attempt > 1) {
                         // Repeated losses mean several writers on this shard: jitter so they stop colliding in step.
                         backoff(attempt);
                     }
                 } else {
-                    // TransactionConflict or throttling: back off a little and re-read.
+                    // TransactionConflict or throttling inside the transaction: nothing applied; back off and re-read.
                     backoff(attempt);
-                    state = readShard(accountId, shard);
+                    state = null;
                 }
+            } catch (SdkException e) {
+                boolean throttled = isThrottling(e);
+                mayHaveApplied |= sent && !throttled;
+                storeFailures++;
+                LOG.warn("ledger store call failed", "account_id", accountId, "shard", shard, "attempt", attempt,
+                        "error", e.getClass().getSimpleName(), "may_have_applied", mayHaveApplied);
+                if (storeFailures > MAX_STORE_FAILURES) {
+                    return giveUp(accountId, entryId, mayHaveApplied);
+                }
+                backoff(attempt);
+                state = null;
             }
         }
         LOG.warn("ledger contention: giving up", "account_id", accountId, "shard", shard);
+        if (mayHaveApplied) {
+            return giveUp(accountId, entryId, true);
+        }
         throw new TollgateException(ErrorCode.CONFLICT, "The account is busy; retry the request");
+    }
+
+    private LedgerEntry giveUp(String accountId, String entryId, boolean mayHaveApplied) {
+        if (!mayHaveApplied) {
+            throw LedgerUnavailableException.notApplied();
+        }
+        try {
+            return committedEntry(accountId, entryId).orElseThrow(LedgerUnavailableException::outcomeUnknown);
+        } catch (SdkException e) {
+            throw LedgerUnavailableException.outcomeUnknown();
+        }
+    }
+
+    private Optional<LedgerEntry> committedEntry(String accountId, String entryId) {
+        var item = dynamo.getItem(b -> b.tableName(tables.ledger()).consistentRead(true)
+                .key(Map.of("account_id", s(accountId), "entry_id", s(entryId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(readEntry(item));
+    }
+
+    private static boolean conditionFailed(List<CancellationReason> reasons, int index) {
+        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    /** Throttling is refused before it applies; anything else after the request was sent may have committed. */
+    static boolean isThrottling(SdkException e) {
+        return e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException
+                || e instanceof AwsServiceException service && service.isThrottlingException();
     }
 
     /** Full-jitter exponential backoff, 1 ms up to 32 ms: contenders spread out instead of colliding in step. */
@@ -449,8 +571,8 @@ public final class DynamoCreditLedger implements CreditLedger {
         return new ShardState(Attr.num(item, "balance"), Attr.num(item, "held"), Attr.num(item, "version"));
     }
 
-    private long totalAfter(String accountId, int shard, ShardState after) {
-        return shards == 1 ? after.balance() : balance(accountId).available();
+    private long totalAfter(String accountId, LedgerEntry entry) {
+        return shards == 1 ? entry.balanceAfter() : balance(accountId).available();
     }
 
     private TransactWriteItem putEntry(LedgerEntry e) {
@@ -477,7 +599,8 @@ public final class DynamoCreditLedger implements CreditLedger {
             item.put("reason", s(e.reason()));
         }
         return TransactWriteItem.builder().put(Put.builder().tableName(tables.ledger()).item(item)
-                .conditionExpression("attribute_not_exists(entry_id)").build()).build();
+                .conditionExpression("attribute_not_exists(entry_id)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
     }
 
     private static LedgerEntry entry(String accountId, String entryId, LedgerEntry.Type type, long amount, long change,
@@ -496,10 +619,11 @@ public final class DynamoCreditLedger implements CreditLedger {
                 Attr.instant(item, "created_at"));
     }
 
-    static TollgateException insufficient(long required, long available) {
+    static TollgateException insufficient(long required, long available, boolean atLeast) {
         return new TollgateException(ErrorCode.INSUFFICIENT_CREDITS,
-                "Not enough credits: this needs " + Credits.toCredits(required).toPlainString()
-                        + " and " + Credits.toCredits(available).toPlainString() + " are available",
+                "Not enough credits: this needs " + (atLeast ? "at least " : "")
+                        + Credits.toCredits(required).toPlainString() + " and "
+                        + Credits.toCredits(available).toPlainString() + " are available",
                 Map.of("required", Credits.toCredits(required), "available", Credits.toCredits(available)));
     }
 }

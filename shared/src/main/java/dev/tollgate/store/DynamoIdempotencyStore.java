@@ -6,12 +6,14 @@ import static dev.tollgate.store.Attr.s;
 import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.IdempotencyRecord;
 import dev.tollgate.billing.IdempotencyStore;
+import dev.tollgate.billing.LedgerUnavailableException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -27,7 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class DynamoIdempotencyStore implements IdempotencyStore {
     private static final String CLAIM_CONDITION = "attribute_not_exists(pk) OR #ttl < :now"
-            + " OR (#st = :inprog AND lease_until < :now AND fingerprint = :fp)";
+            + " OR (#st = :inprog AND lease_until < :now AND fingerprint = :fp)"
+            + " OR (#st = :unknown AND fingerprint = :fp)";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -41,10 +44,16 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
         return accountId + "#" + key;
     }
 
+    /** A read changes nothing: when the store fails it, the caller may safely be told that nothing was charged. */
     @Override
     public Optional<IdempotencyRecord> find(String accountId, String key, Instant now) {
-        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("pk", s(pk(accountId, key))))).item();
+        Map<String, AttributeValue> item;
+        try {
+            item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", s(pk(accountId, key))))).item();
+        } catch (SdkException e) {
+            throw LedgerUnavailableException.notApplied();
+        }
         if (item == null || item.isEmpty() || Attr.num(item, "ttl") < now.getEpochSecond()) {
             return Optional.empty();
         }
@@ -72,7 +81,8 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                 .conditionExpression(CLAIM_CONDITION)
                 .expressionAttributeNames(Map.of("#ttl", "ttl", "#st", "status"))
                 .expressionAttributeValues(Map.of(":now", n(claim.now().getEpochSecond()),
-                        ":inprog", s(IdempotencyRecord.Status.IN_PROGRESS.wire()), ":fp", s(claim.fingerprint())))
+                        ":inprog", s(IdempotencyRecord.Status.IN_PROGRESS.wire()), ":fp", s(claim.fingerprint()),
+                        ":unknown", s(IdempotencyRecord.Status.OUTCOME_UNKNOWN.wire())))
                 .build();
     }
 
@@ -134,6 +144,37 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
                     .expressionAttributeValues(delete.expressionAttributeValues()));
         } catch (ConditionalCheckFailedException notOurs) {
             // Taken over after our lease ran out, or already gone: nothing to undo.
+        }
+    }
+
+    private Update outcomeUnknownUpdate(String accountId, String key, String ownerRequestId) {
+        return Update.builder().tableName(table)
+                .key(Map.of("pk", s(pk(accountId, key))))
+                .updateExpression("SET #st = :unknown")
+                .conditionExpression("#st = :inprog AND #owner = :me")
+                .expressionAttributeNames(Map.of("#st", "status", "#owner", "owner"))
+                .expressionAttributeValues(Map.of(":unknown", s(IdempotencyRecord.Status.OUTCOME_UNKNOWN.wire()),
+                        ":inprog", s(IdempotencyRecord.Status.IN_PROGRESS.wire()), ":me", s(ownerRequestId)))
+                .build();
+    }
+
+    @Override
+    public AtomicWrite outcomeUnknownWrite(String accountId, String key, String ownerRequestId) {
+        return new DynamoWrite(TransactWriteItem.builder().update(outcomeUnknownUpdate(accountId, key, ownerRequestId))
+                .build());
+    }
+
+    @Override
+    public void markOutcomeUnknown(String accountId, String key, String ownerRequestId) {
+        Update update = outcomeUnknownUpdate(accountId, key, ownerRequestId);
+        try {
+            dynamo.updateItem(b -> b.tableName(update.tableName()).key(update.key())
+                    .updateExpression(update.updateExpression())
+                    .conditionExpression(update.conditionExpression())
+                    .expressionAttributeNames(update.expressionAttributeNames())
+                    .expressionAttributeValues(update.expressionAttributeValues()));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // Taken over after our lease ran out: the new owner's outcome stands.
         }
     }
 }

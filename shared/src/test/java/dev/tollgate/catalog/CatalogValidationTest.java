@@ -64,6 +64,26 @@ class CatalogValidationTest {
         assertEquals(Duration.ofSeconds(10), catalog.operation("llm", "complete").orElseThrow().timeout());
         assertEquals(List.of("acme", "llm"), catalog.creditProviders().stream().map(Provider::id).toList());
         assertTrue(catalog.provider("docs").orElseThrow().isFree());
+        assertEquals(new Effects(true, Optional.empty()), search.effects(), "unclassified operations may act");
+        assertEquals(256, ((Pricing.PerThousandTokens) catalog.operation("llm", "complete").orElseThrow().pricing())
+                .minOutputTokens(), "the default minimum output");
+    }
+
+    @Test
+    void theBundledCatalogSaysWhatARetryDoes() {
+        ProviderCatalog catalog = ProviderCatalog.load(NO_ENV);
+        assertEquals(Effects.RetryAfterUnknownOutcome.RESEND_WITH_SAME_KEY,
+                catalog.operation("stripe", "create_payment_link").orElseThrow().effects().retryAfterUnknownOutcome());
+        assertEquals(Effects.RetryAfterUnknownOutcome.RESEND_WITH_SAME_KEY,
+                catalog.operation("resend", "send_email").orElseThrow().effects().retryAfterUnknownOutcome());
+        assertEquals(Effects.RetryAfterUnknownOutcome.REFUSE,
+                catalog.operation("twilio", "send_sms").orElseThrow().effects().retryAfterUnknownOutcome());
+        assertEquals(Effects.RetryAfterUnknownOutcome.REFUSE,
+                catalog.operation("browserbase", "create_session").orElseThrow().effects().retryAfterUnknownOutcome());
+        for (String reads : List.of("openai_chat_completion", "tavily_search", "stripe_list_customers",
+                "context7_get_docs", "elevenlabs_text_to_speech")) {
+            assertEquals(Effects.NONE, catalog.operationByToolName(reads).orElseThrow().effects(), reads);
+        }
     }
 
     static Stream<Arguments> brokenCatalogs() {
@@ -123,6 +143,19 @@ class CatalogValidationTest {
                         "{\"input\": \"0.1\"}", "model 'small'", "output must be a decimal string"),
                 broken("cap without default", "\"default_max_output_tokens\": 512", "\"choices_pointers\": [\"/n\"]",
                         "operation 'complete', pricing", "default_max_output_tokens must be an integer"),
+                broken("minimum output above the cap", "\"default_max_output_tokens\": 512",
+                        "\"default_max_output_tokens\": 512, \"min_output_tokens\": 513",
+                        "operation 'complete', pricing", "min_output_tokens must be an integer from 1"),
+                broken("side_effects not a boolean", "\"body\": \"json\", \"response\": \"json\",\n",
+                        "\"body\": \"json\", \"response\": \"json\", \"side_effects\": \"yes\",\n",
+                        "operation 'search'", "side_effects must be true or false"),
+                broken("idempotency header on a read", "\"body\": \"json\", \"response\": \"json\",\n",
+                        "\"body\": \"json\", \"response\": \"json\", \"side_effects\": false, "
+                                + "\"idempotency_header\": \"Idempotency-Key\",\n",
+                        "operation 'search'", "only for operations with side effects"),
+                broken("idempotency header that is not a header name", "\"body\": \"json\", \"response\": \"json\",\n",
+                        "\"body\": \"json\", \"response\": \"json\", \"idempotency_header\": \"Idem Key\",\n",
+                        "operation 'search'", "idempotency_header must be a header name"),
                 broken("prompt pointer that is not a pointer", "[\"/prompt\"]", "[\"prompt\"]",
                         "operation 'complete', pricing", "not a JSON pointer"),
                 broken("no usage extractor", "\"usage\": {\"input_tokens\": \"/usage/in\", \"output_tokens\": \"/usage/out\"},",

@@ -153,6 +153,65 @@ class PricingTest {
     }
 
     @Test
+    void aSmallBalanceLowersTheOutputCapDownToTheOperationMinimum() {
+        Pricing.PerThousandTokens p = tokens("openai", "chat_completion");
+        ObjectNode input = json("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        Quote quote = p.quote(input);
+        assertEquals(256, p.minOutputTokens());
+        // 8 input tokens (0.02 credits) + 256 output tokens at 10 credits per 1K (2.56 credits)
+        assertEquals(20_000 + 2_560_000, quote.minimumHoldMicros());
+
+        // 3.78 credits afford (3.78 - 0.02) / 10 × 1000 = 376 output tokens
+        long balance = 3_780_000;
+        assertEquals(376, quote.outputCapWithin(balance).orElseThrow().maxOutputTokens());
+        assertEquals(Optional.of("balance"), quote.outputCapSetBy(balance));
+        assertTrue(quote.outputCapWithin(balance).orElseThrow().maxOutputTokens() * 10_000 + 20_000 <= balance,
+                "the lowered cap is covered by the hold");
+        assertEquals(256, quote.outputCapWithin(quote.minimumHoldMicros()).orElseThrow().maxOutputTokens());
+        assertEquals(quote.outputCap(), quote.outputCapWithin(quote.holdMicros()));
+        assertEquals(Optional.of("catalog"), quote.outputCapSetBy(quote.holdMicros()));
+    }
+
+    @Test
+    void theCallersOwnLimitIsNeverRaisedAndLowersTheMinimum() {
+        Pricing.PerThousandTokens p = tokens("openai", "chat_completion");
+        ObjectNode small = json("{\"model\":\"gpt-4o\",\"max_tokens\":100,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        Quote quote = p.quote(small);
+        assertEquals(quote.holdMicros(), quote.minimumHoldMicros(), "100 tokens asked: 100 is the minimum too");
+        assertEquals(100, quote.outputCapWithin(quote.holdMicros()).orElseThrow().maxOutputTokens());
+        assertEquals(Optional.of("caller"), quote.outputCapSetBy(quote.holdMicros()));
+
+        ObjectNode big = small.deepCopy().put("max_tokens", 2000);
+        Quote lowered = p.quote(big);
+        assertEquals(20_000 + 2_560_000, lowered.minimumHoldMicros());
+        assertEquals(1000, lowered.outputCapWithin(20_000 + 10_000_000).orElseThrow().maxOutputTokens());
+        assertEquals(Optional.of("balance"), lowered.outputCapSetBy(20_000 + 10_000_000));
+    }
+
+    @Test
+    void severalCompletionsShareTheLoweredCap() {
+        Pricing.PerThousandTokens p = tokens("openai", "chat_completion");
+        ObjectNode input = json("{\"model\":\"gpt-4o-mini\",\"n\":3,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        Quote quote = p.quote(input);
+        long inputCost = PriceMath.tokenCost(8, 150_000);
+        assertEquals(inputCost + PriceMath.tokenCost(3 * 256, 600_000), quote.minimumHoldMicros());
+        long held = inputCost + PriceMath.tokenCost(3 * 1000, 600_000);
+        assertEquals(1000, quote.outputCapWithin(held).orElseThrow().maxOutputTokens());
+    }
+
+    @Test
+    void fixedPricesDoNotShrink() {
+        Quote perCall = pricing("tavily", "search").quote(json("{\"query\":\"x\"}"));
+        assertEquals(perCall.holdMicros(), perCall.minimumHoldMicros());
+        Quote embeddings = pricing("openai", "embeddings").quote(json("{\"model\":\"text-embedding-3-small\","
+                + "\"input\":\"hello\"}"));
+        assertEquals(embeddings.holdMicros(), embeddings.minimumHoldMicros());
+        assertEquals(Optional.empty(), embeddings.outputCapSetBy(embeddings.holdMicros()));
+    }
+
+    @Test
     void inputEstimateCountsUtf8BytesOfEveryPromptField() {
         Pricing.PerThousandTokens p = tokens("anthropic", "messages");
         ObjectNode ascii = json("{\"model\":\"claude-haiku\",\"max_tokens\":10,\"system\":\"abcd\","

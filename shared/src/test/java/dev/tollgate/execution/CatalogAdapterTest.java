@@ -50,6 +50,26 @@ class CatalogAdapterTest {
     }
 
     @Test
+    void anIdempotencyKeyGoesOnlyToOperationsWhoseProviderDeduplicates() throws Exception {
+        var stripe = CATALOG.provider("stripe").orElseThrow();
+        ObjectNode link = json("{\"line_items\":[{\"price\":\"price_1\",\"quantity\":1}]}");
+        Secret key = new Secret("sk_test_0123456789abcdefghij".getBytes(StandardCharsets.UTF_8));
+        UpstreamRequest create = adapter.build(stripe, stripe.operation("create_payment_link").orElseThrow(), link, key,
+                "tg_derived");
+        assertEquals("tg_derived", create.header("Idempotency-Key"));
+        assertNull(adapter.build(stripe, stripe.operation("create_payment_link").orElseThrow(), link, key)
+                .header("Idempotency-Key"), "no customer key, nothing to forward");
+        UpstreamRequest list = adapter.build(stripe, stripe.operation("list_customers").orElseThrow(), json("{}"), key,
+                "tg_derived");
+        assertNull(list.header("Idempotency-Key"), "a read has no idempotency header in the catalog");
+        var twilio = CATALOG.provider("twilio").orElseThrow();
+        UpstreamRequest sms = adapter.build(twilio, twilio.operation("send_sms").orElseThrow(),
+                json("{\"To\":\"+15005550006\",\"From\":\"+15005550001\",\"Body\":\"hi\"}"),
+                new Secret(("AC" + "0".repeat(32) + ":token").getBytes(StandardCharsets.UTF_8)), "tg_derived");
+        assertNull(sms.header("Idempotency-Key"), "Twilio takes no idempotency key");
+    }
+
+    @Test
     void headerAuthWithStaticHeaders() throws Exception {
         UpstreamRequest r = build("anthropic", "messages",
                 "{\"model\":\"claude-sonnet-4\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",

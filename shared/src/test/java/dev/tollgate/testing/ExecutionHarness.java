@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The execution engine against real parts: DynamoDB Local tables, a WireMock server standing in for every provider
@@ -48,6 +49,11 @@ public final class ExecutionHarness implements AutoCloseable {
     public final Config config;
 
     private ExecutionHarness(DynamoExtension dynamo, int timeoutMs, Map<String, String> extra) {
+        this(dynamo, timeoutMs, extra, Clock.systemUTC(), null);
+    }
+
+    private ExecutionHarness(DynamoExtension dynamo, int timeoutMs, Map<String, String> extra, Clock clock,
+                             ExecutionInterceptor awsInterceptor) {
         wiremock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(64)
                 .jettyAcceptors(2));
         wiremock.start();
@@ -61,12 +67,21 @@ public final class ExecutionHarness implements AutoCloseable {
         overrides.put("TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true");
         overrides.putAll(extra);
         config = TestServices.config(dynamo, overrides);
-        services = Services.create(config).withKeyVault(vault);
+        services = Services.create(config, clock, awsInterceptor).withKeyVault(vault);
         ProviderCatalog catalog = timeoutMs > 0 ? ProviderCatalog.fromJson(catalogJson()
                 .replaceAll("\"timeout_ms\": *[0-9]+", "\"timeout_ms\": " + timeoutMs), config) : services.catalog();
         executor = new ExecutionService(catalog, vault, services.ledger(), services.idempotencyStore(),
                 services.usageStore(), services.atomicWriter(), services.upstreamClient(), AgentKeyBindings.NONE,
-                Clock.systemUTC(), ExecutionService.Settings.from(config));
+                clock, ExecutionService.Settings.from(config));
+    }
+
+    /**
+     * Every AWS call through {@code awsInterceptor} (fault injection) and every timestamp from {@code clock} (so a
+     * test can move past hold TTLs and idempotency leases), with operation timeouts of {@code timeoutMs}.
+     */
+    public static ExecutionHarness withFaults(DynamoExtension dynamo, int timeoutMs, Clock clock,
+                                              ExecutionInterceptor awsInterceptor) {
+        return new ExecutionHarness(dynamo, timeoutMs, Map.of(), clock, awsInterceptor);
     }
 
     public static ExecutionHarness start(DynamoExtension dynamo) {

@@ -103,6 +103,26 @@ class ExecuteHandlerIT {
     }
 
     @Test
+    void aProviderAnswerThatCannotBeWrittenIsA502EnvelopeAndChargesNothing() throws Exception {
+        var customer = h.customer(Plan.PRO, 10 * CREDIT);
+        h.wiremock.stubFor(post(urlPathEqualTo("/openai/v1/chat/completions"))
+                .withHeader("Authorization", equalTo("Bearer sk-platformPLATFORM0123456789"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(
+                        "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Hello.\"}}],"
+                                + "\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":2},\"score\":1e999999999}")));
+        for (String key : new String[] {"bomb-a-" + customer.accountId(), "bomb-b-" + customer.accountId()}) {
+            var response = call("execute/openai-chat.json", Map.of("tg_test_PLACEHOLDER", customer.token(),
+                    "IDEMPOTENCY_PLACEHOLDER", key));
+            assertEquals(502, response.getStatusCode(), response.getBody());
+            JsonNode error = body(response).path("error");
+            assertEquals("upstream_error", error.path("code").asText());
+            assertTrue(error.path("message").asText().contains("nothing was charged"), response.getBody());
+        }
+        assertEquals(10 * CREDIT, h.services.ledger().balance(customer.accountId()).available());
+        assertEquals(0, h.services.ledger().balance(customer.accountId()).held());
+    }
+
+    @Test
     void freeToolsAndValidationErrors() throws Exception {
         var customer = h.customer(Plan.FREE, 0);
         var free = call("execute/context7-resolve.json", Map.of("tg_test_PLACEHOLDER", customer.token()));
