@@ -31,6 +31,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,8 @@ public final class ExecutionService implements ToolExecutor {
         String model;
         String holdId;
         long upstreamMs;
+        boolean upstreamCalled;
+        long chargedMicros;
         boolean recorded;
 
         Attempt(Acting acting, ExecutionRequest request, Provider provider, Operation operation, String requestId,
@@ -172,19 +175,31 @@ public final class ExecutionService implements ToolExecutor {
 
     @Override
     public ExecutionOutcome execute(Acting acting, ExecutionRequest request) {
-        Operation operation = catalog.operation(request.tool(), request.operation())
-                .orElseThrow(() -> unknownTool(request));
+        Operation operation = catalog.operation(request.tool(), request.operation()).orElse(null);
+        if (operation == null) {
+            RequestMetrics.current().call("unknown", "none", ErrorCode.UNKNOWN_TOOL.code(), 0, -1);
+            throw unknownTool(request);
+        }
         Provider provider = catalog.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
         Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
         try {
-            return run(a);
+            ExecutionOutcome outcome = run(a);
+            report(a, outcome.replayed() ? "replayed" : "ok");
+            return outcome;
         } catch (RuntimeException e) {
             if (!a.recorded) {
                 recordQuietly(failureRecord(a, e));
             }
+            report(a, e instanceof TollgateException te ? te.code().code() : ErrorCode.INTERNAL_ERROR.code());
             throw e;
         }
+    }
+
+    /** The call's line in the request's metrics (calls by tool, mode and outcome; credits; upstream latency). */
+    private static void report(Attempt a, String outcome) {
+        RequestMetrics.current().call(a.provider.id(), a.resolution == null ? "none" : a.resolution.mode().wire(),
+                outcome, a.chargedMicros, a.upstreamCalled ? a.upstreamMs : -1);
     }
 
     private ExecutionOutcome run(Attempt a) {
@@ -409,12 +424,14 @@ public final class ExecutionService implements ToolExecutor {
                     }
                     return with;
                 });
+                a.chargedMicros = charged;
             } catch (CompanionConditionFailed leaseLost) {
                 LOG.warn("idempotency claim taken over before capture; response not stored", "account_id", a.accountId());
                 ledger.capture(hold, charged, settlement -> {
                     body[0] = successBody(a, called.result(), charged, settlement.availableAfter(), used);
                     return List.of(usage.recordWrite(record));
                 });
+                a.chargedMicros = charged;
             } catch (HoldClosedException expired) {
                 // Only possible when the call outlived the hold TTL and the sweeper released it: serve, don't charge.
                 LOG.error("hold closed before capture: call served without charge", expired, "account_id",
@@ -531,6 +548,7 @@ public final class ExecutionService implements ToolExecutor {
             }
         } finally {
             a.upstreamMs = (System.nanoTime() - started) / 1_000_000;
+            a.upstreamCalled = true;
         }
     }
 

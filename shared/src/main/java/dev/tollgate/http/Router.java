@@ -1,10 +1,12 @@
 package dev.tollgate.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.log.Invocation;
 import dev.tollgate.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +15,9 @@ import java.util.Optional;
 /**
  * Dispatches an API Gateway v2 event on its {@code routeKey} (what API Gateway matched, e.g.
  * {@code GET /api/v1/byok/{id}}) and maps every outcome to a response. Handlers register routes and
- * otherwise know nothing of HTTP errors, request ids or logging.
+ * otherwise know nothing of HTTP errors, request ids, logging or metrics: each request is one {@link Invocation}, so
+ * its log lines carry Tollgate's, API Gateway's and Lambda's request ids, and it ends with one summary line that is
+ * also its metrics document.
  */
 public final class Router {
     private static final Log LOG = Log.get(Router.class);
@@ -33,10 +37,16 @@ public final class Router {
         return this;
     }
 
+    /** Without a Lambda context (tests, tools): no Lambda request id or function name on the lines. */
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        return handle(event, null);
+    }
+
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
         String requestId = Ids.newId("req");
-        Log.setRequestId(requestId);
-        long started = System.nanoTime();
+        String apiGatewayRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        Invocation invocation = Invocation.begin(LOG, lambda == null ? null : lambda.getFunctionName(),
+                new Log.Correlation(requestId, lambda == null ? null : lambda.getAwsRequestId(), apiGatewayRequestId, null));
         String method = "?";
         String route = event.getRouteKey();
         ApiResponse response;
@@ -51,11 +61,9 @@ public final class Router {
             response = ErrorResponses.internal(requestId);
         }
         try {
-            LOG.info("request", "method", method, "route", String.valueOf(route), "status", response.status(),
-                    "duration_ms", (System.nanoTime() - started) / 1_000_000);
             return response.toEvent(requestId);
         } finally {
-            Log.clearRequestId();
+            invocation.end("request", "method", method, "route", String.valueOf(route), "status", response.status());
         }
     }
 
