@@ -17,8 +17,8 @@ import java.util.Map;
  * <ul>
  *   <li>by {@code FunctionName}: {@code ColdStart}, {@code HandlerTime}, {@code AwsCalls}, {@code AwsTime},
  *       {@code <Service>Calls} per AWS service, and counters such as the sweeper's {@code HoldsReleased};</li>
- *   <li>a tool call, by {@code FunctionName, Tool, Mode, Outcome} and by {@code FunctionName, Outcome}:
- *       {@code Calls};</li>
+ *   <li>a tool call, by {@code FunctionName, Tool, Mode, Outcome}, by {@code FunctionName, Mode} and by
+ *       {@code FunctionName, Outcome}: {@code Calls};</li>
  *   <li>a tool call, by {@code FunctionName, Tool, Mode} and by {@code FunctionName, Mode}: {@code ChargedMicroCredits}
  *       and, when the provider was called, {@code UpstreamLatency}.</li>
  * </ul>
@@ -108,7 +108,7 @@ public final class RequestMetrics {
         directive(g, namespace, List.of(List.of("FunctionName")), base);
         if (call != null) {
             directive(g, namespace, List.of(List.of("FunctionName", "Tool", "Mode", "Outcome"),
-                    List.of("FunctionName", "Outcome")), List.of("Calls"));
+                    List.of("FunctionName", "Mode"), List.of("FunctionName", "Outcome")), List.of("Calls"));
             directive(g, namespace, List.of(List.of("FunctionName", "Tool", "Mode"), List.of("FunctionName", "Mode")),
                     call.upstreamMillis() >= 0 ? List.of("ChargedMicroCredits", "UpstreamLatency")
                             : List.of("ChargedMicroCredits"));

@@ -52,7 +52,8 @@ class InvocationTest {
         assertEquals(3, doc.path("_aws").path("CloudWatchMetrics").size());
         doc.path("_aws").path("CloudWatchMetrics").forEach(d -> assertEquals("Tollgate", d.path("Namespace").asText()));
         assertEquals(List.of("FunctionName"), dimensionSetsOf(doc, "AwsCalls"));
-        assertEquals(List.of("FunctionName,Tool,Mode,Outcome", "FunctionName,Outcome"), dimensionSetsOf(doc, "Calls"));
+        assertEquals(List.of("FunctionName,Tool,Mode,Outcome", "FunctionName,Mode", "FunctionName,Outcome"),
+                dimensionSetsOf(doc, "Calls"));
         assertEquals(List.of("FunctionName,Tool,Mode", "FunctionName,Mode"), dimensionSetsOf(doc, "UpstreamLatency"));
         assertEquals(dimensionSetsOf(doc, "UpstreamLatency"), dimensionSetsOf(doc, "ChargedMicroCredits"));
 
