@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.URLClassLoader;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -114,7 +112,7 @@ public final class LambdaJar implements AutoCloseable {
             Method handle = handleRequest(handler.getClass());
             Object event = mapper.getClass().getMethod("readValue", String.class, Class.class)
                     .invoke(mapper, eventJson, handle.getParameterTypes()[0]);
-            Object response = handle.invoke(handler, event, context(functionName));
+            Object response = handle.invoke(handler, event, LambdaContexts.create(loader, functionName));
             String json = (String) mapper.getClass().getMethod("writeValueAsString", Object.class).invoke(mapper, response);
             return JSON.readTree(json);
         } catch (InvocationTargetException e) {
@@ -146,22 +144,6 @@ public final class LambdaJar implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException(handlerType + " has no handleRequest(event, context)");
-    }
-
-    private Object context(String functionName) throws ClassNotFoundException {
-        Class<?> contextType = load("com.amazonaws.services.lambda.runtime.Context");
-        String requestId = UUID.randomUUID().toString();
-        return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> switch (method.getName()) {
-            case "getAwsRequestId" -> requestId;
-            case "getFunctionName" -> functionName;
-            case "getFunctionVersion" -> "$LATEST";
-            case "getRemainingTimeInMillis" -> 29_000;
-            case "getMemoryLimitInMB" -> 1024;
-            case "toString" -> "LambdaContext[" + requestId + "]";
-            case "hashCode" -> System.identityHashCode(proxy);
-            case "equals" -> proxy == args[0];
-            default -> null;
-        });
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +18,9 @@ import dev.tollgate.domain.Plan;
 import dev.tollgate.log.Log;
 import dev.tollgate.testing.EmfDocuments;
 import dev.tollgate.testing.ExecutionHarness;
-import dev.tollgate.testing.TestLambdaContext;
 import dev.tollgate.testkit.ApiEvents;
 import dev.tollgate.testkit.DynamoExtension;
+import dev.tollgate.testkit.LambdaContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class ExecuteMetricsIT {
 
     /** The handler's response and every log line it wrote. */
     private record Invoked(APIGatewayV2HTTPEvent event, APIGatewayV2HTTPResponse response, List<JsonNode> lines,
-                           TestLambdaContext context) {
+                           Context context) {
         JsonNode emf() {
             List<JsonNode> documents = lines.stream().filter(l -> l.has("_aws")).toList();
             assertEquals(1, documents.size(), "one EMF document per request: " + lines);
@@ -71,7 +72,7 @@ class ExecuteMetricsIT {
     private static Invoked invoke(String event, String token) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Log.setOutput(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        TestLambdaContext context = new TestLambdaContext(FUNCTION);
+        Context context = (Context) LambdaContexts.create(Context.class.getClassLoader(), FUNCTION);
         APIGatewayV2HTTPEvent request = ApiEvents.fromRepo(event, Map.of("tg_test_PLACEHOLDER", token));
         try {
             APIGatewayV2HTTPResponse response = handler.handleRequest(request, context);

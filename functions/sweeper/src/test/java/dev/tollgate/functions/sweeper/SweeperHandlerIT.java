@@ -4,6 +4,7 @@ import static dev.tollgate.testing.EmfDocuments.assertMetric;
 import static dev.tollgate.testing.EmfDocuments.assertValid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.app.Services;
@@ -13,9 +14,9 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.log.Log;
 import dev.tollgate.testing.EmfDocuments;
-import dev.tollgate.testing.TestLambdaContext;
 import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;
+import dev.tollgate.testkit.LambdaContexts;
 import dev.tollgate.testkit.RepoRoot;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,7 @@ class SweeperHandlerIT {
         Services later = Services.create(TestServices.config(DYNAMO, Map.of()), sixMinutesLater, null);
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         Log.setOutput(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        TestLambdaContext context = new TestLambdaContext("tollgate-test-SweeperFunction");
+        Context context = (Context) LambdaContexts.create(Context.class.getClassLoader(), "tollgate-test-SweeperFunction");
         Map<String, Object> result;
         try {
             result = new SweeperHandler(later).handleRequest(event, context);
