@@ -44,9 +44,11 @@ public final class Router {
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
         String requestId = Ids.newId("req");
-        String apiGatewayRequestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+        String apiGatewayRequestId = event.getRequestContext() == null ? null
+                : event.getRequestContext().getRequestId();
+        String lambdaRequestId = lambda == null ? null : lambda.getAwsRequestId();
         Invocation invocation = Invocation.begin(LOG, lambda == null ? null : lambda.getFunctionName(),
-                new Log.Correlation(requestId, lambda == null ? null : lambda.getAwsRequestId(), apiGatewayRequestId, null));
+                new Log.Correlation(requestId, lambdaRequestId, apiGatewayRequestId, null));
         String method = "?";
         String route = event.getRouteKey();
         ApiResponse response;

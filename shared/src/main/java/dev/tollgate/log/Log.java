@@ -192,7 +192,7 @@ public final class Log {
         }
     }
 
-    /** Key/value pairs as fields (a repeated key keeps its last value): numbers and booleans as such, the rest redacted. */
+    /** Key/value pairs as fields (a repeated key keeps its last value); strings redacted, numbers and booleans not. */
     static void writeFields(JsonGenerator g, Object... keyValues) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i + 1 < keyValues.length; i += 2) {

@@ -152,11 +152,23 @@ class InvocationTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Log.setOutput(new PrintStream(buffer, true, StandardCharsets.UTF_8));
 
-        Invocation.begin(Log.get(InvocationTest.class), "fn", new Log.Correlation("req_3", null, null, null)).end("request");
+        Log.Correlation ids = new Log.Correlation("req_3", null, null, null);
+        Invocation.begin(Log.get(InvocationTest.class), "fn", ids).end("request");
 
         JsonNode doc = EmfDocuments.in(buffer.toString(StandardCharsets.UTF_8)).get(0);
         assertFalse(doc.has("Tool") || doc.has("HoldsReleased"), doc.toString());
         assertMetric(doc, "AwsCalls", 0);
+    }
+
+    @Test
+    void primingRendersWithoutWritingOrBinding() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        Log.setOutput(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+
+        Invocation.prime();
+
+        assertEquals("", buffer.toString(StandardCharsets.UTF_8));
+        assertNull(Log.correlation());
     }
 
     @Test

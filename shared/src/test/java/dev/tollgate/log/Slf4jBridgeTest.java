@@ -47,15 +47,16 @@ class Slf4jBridgeTest {
     void aLibraryWarningWithASecretIsRedactedAndCarriesTheInvocationIds() {
         Log.bind(new Log.Correlation("req_7", "8f5d2c1e-4b7a-4c3e-9d2f-1a2b3c4d5e6f", "JKJaXmPLvHcESHA=", null));
         Logger sdk = LoggerFactory.getLogger("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
-        sdk.warn("Retrying request with header Authorization: Bearer {} and key {}", "tg_live_abcdefghijklmnopqrstuvwxyz012345", SECRET);
+        sdk.warn("Retrying request with header Authorization: Bearer {} and key {}",
+                "tg_live_abcdefghijklmnopqrstuvwxyz012345", SECRET);
 
         List<JsonNode> lines = lines();
         assertEquals(1, lines.size(), lines.toString());
         JsonNode line = lines.get(0);
         assertEquals("WARN", line.path("level").asText());
         assertEquals("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient", line.path("logger").asText());
-        assertTrue(line.path("msg").asText().startsWith("Retrying request with header Authorization: Bearer [REDACTED]"),
-                line.toString());
+        assertTrue(line.path("msg").asText()
+                .startsWith("Retrying request with header Authorization: Bearer [REDACTED]"), line.toString());
         assertFalse(line.toString().contains(SECRET), line.toString());
         assertFalse(line.toString().contains("abcdefghijklmnopqrstuvwxyz012345"), line.toString());
         assertEquals("req_7", line.path("request_id").asText());

@@ -32,7 +32,8 @@ public final class LambdaJarChecks {
     /** An event of {@code events/} as API Gateway sends it, placeholders replaced (JSON-escaped). */
     public static String event(String relativePath, Map<String, String> placeholders) {
         try {
-            String json = Files.readString(RepoRoot.find().resolve("events").resolve(relativePath), StandardCharsets.UTF_8);
+            String json = Files.readString(RepoRoot.find().resolve("events").resolve(relativePath),
+                    StandardCharsets.UTF_8);
             return dev.tollgate.testkit.ApiEvents.replacePlaceholders(json, placeholders);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -51,7 +52,7 @@ public final class LambdaJarChecks {
         }
     }
 
-    /** A personal account on {@code plan} with {@code micros} of credits and an API key, written through {@code services}. */
+    /** A personal account on {@code plan} with {@code micros} of credits and an API key, through {@code services}. */
     public static Customer customer(Services services, Plan plan, long micros) {
         Account account = services.accountService().create(Account.Type.PERSONAL, plan, "jar test", "test");
         if (micros > 0) {

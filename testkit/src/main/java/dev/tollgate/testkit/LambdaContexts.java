@@ -20,7 +20,8 @@ public final class LambdaContexts {
             throw new IllegalArgumentException("no Lambda Context interface on that class path", e);
         }
         String requestId = UUID.randomUUID().toString();
-        return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> switch (method.getName()) {
+        Class<?>[] interfaces = {contextType};
+        return Proxy.newProxyInstance(loader, interfaces, (proxy, method, args) -> switch (method.getName()) {
             case "getAwsRequestId" -> requestId;
             case "getFunctionName" -> functionName;
             case "getFunctionVersion" -> "$LATEST";

@@ -60,7 +60,8 @@ public final class LambdaJar implements AutoCloseable {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-lambda.jar")).toList();
             if (jars.size() != 1) {
-                throw new IllegalStateException("expected one target/*-lambda.jar (run after `package`), found " + jars);
+                throw new IllegalStateException("expected one target/*-lambda.jar (run after `package`), found "
+                        + jars);
             }
             return new LambdaJar(jars.get(0));
         } catch (IOException e) {
@@ -113,7 +114,8 @@ public final class LambdaJar implements AutoCloseable {
             Object event = mapper.getClass().getMethod("readValue", String.class, Class.class)
                     .invoke(mapper, eventJson, handle.getParameterTypes()[0]);
             Object response = handle.invoke(handler, event, LambdaContexts.create(loader, functionName));
-            String json = (String) mapper.getClass().getMethod("writeValueAsString", Object.class).invoke(mapper, response);
+            String json = (String) mapper.getClass().getMethod("writeValueAsString", Object.class)
+                    .invoke(mapper, response);
             return JSON.readTree(json);
         } catch (InvocationTargetException e) {
             throw rethrow(e);

@@ -29,7 +29,8 @@ class BalanceLambdaJarIT {
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
             Object handler = jar.handler("dev.tollgate.functions.balance.BalanceHandler", config.asMap());
 
-            JsonNode key = jar.invoke(handler, event("balance/get-key.json", customer.placeholders()), "BalanceFunction");
+            JsonNode key = jar.invoke(handler, event("balance/get-key.json", customer.placeholders()),
+                    "BalanceFunction");
             assertEquals(200, key.path("statusCode").asInt(), key.toString());
             assertEquals(5, body(key).path("credits_remaining").asInt(), key.toString());
             JsonNode unknown = jar.invoke(handler, event("balance/unknown-route.json", customer.placeholders()),

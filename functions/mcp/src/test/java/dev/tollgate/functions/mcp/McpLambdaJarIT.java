@@ -69,10 +69,12 @@ class McpLambdaJarIT {
             Class<?> catalog = jar.load("dev.tollgate.catalog.ProviderCatalog");
             Class<?> conf = jar.load("dev.tollgate.config.Config");
             jar.load("dev.tollgate.mcp.McpPriming").getMethod("run", catalog).invoke(null,
-                    catalog.getMethod("load", conf).invoke(null, conf.getMethod("of", Map.class).invoke(null, Map.of())));
+                    catalog.getMethod("load", conf).invoke(null,
+                            conf.getMethod("of", Map.class).invoke(null, Map.of())));
             Object handler = jar.handler("dev.tollgate.functions.mcp.McpHandler", config.asMap());
 
-            JsonNode initialized = jar.invoke(handler, event("mcp/initialize.json", customer.placeholders()), "McpFunction");
+            JsonNode initialized = jar.invoke(handler, event("mcp/initialize.json", customer.placeholders()),
+                    "McpFunction");
             assertEquals(200, initialized.path("statusCode").asInt(), initialized.toString());
             assertEquals("2025-11-25", body(initialized).path("result").path("protocolVersion").asText());
             String call = withBody(event("mcp/tools-call.json", customer.placeholders()), """
@@ -82,7 +84,8 @@ class McpLambdaJarIT {
             assertEquals(200, called.path("statusCode").asInt(), called.toString());
             JsonNode result = body(called).path("result");
             assertFalse(result.path("isError").asBoolean(), called.toString());
-            assertEquals("credits", result.path("_meta").path("tollgate/billing").path("mode").asText(), called.toString());
+            assertEquals("credits", result.path("_meta").path("tollgate/billing").path("mode").asText(),
+                    called.toString());
 
             LambdaJarChecks.assertHealthy(jar, 2);
         }

@@ -39,7 +39,8 @@ public final class SweeperHandler implements RequestHandler<Map<String, Object>,
                         eventId == null ? null : eventId.toString()));
         HoldSweeper.Result result;
         try {
-            result = sweeper.sweep(MAX_PER_RUN, () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MS);
+            result = sweeper.sweep(MAX_PER_RUN,
+                    () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MS);
         } catch (RuntimeException e) {
             invocation.end("sweep failed", "error", e.getClass().getName());
             throw e;

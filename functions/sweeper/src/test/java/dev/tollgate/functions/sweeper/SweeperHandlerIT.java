@@ -56,7 +56,8 @@ class SweeperHandlerIT {
         Services later = Services.create(TestServices.config(DYNAMO, Map.of()), sixMinutesLater, null);
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         Log.setOutput(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        Context context = (Context) LambdaContexts.create(Context.class.getClassLoader(), "tollgate-test-SweeperFunction");
+        Context context = (Context) LambdaContexts.create(Context.class.getClassLoader(),
+                "tollgate-test-SweeperFunction");
         Map<String, Object> result;
         try {
             result = new SweeperHandler(later).handleRequest(event, context);

@@ -26,7 +26,8 @@ class SweeperLambdaJarIT {
     @Test
     void theJarAloneReleasesAnExpiredHold() throws Exception {
         Config config = TestServices.config(DYNAMO, Map.of());
-        Services tenMinutesAgo = Services.create(config, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)), null);
+        Services tenMinutesAgo = Services.create(config, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)),
+                null);
         var customer = LambdaJarChecks.customer(tenMinutesAgo, Plan.PRO, 5 * Credits.MICROS_PER_CREDIT);
         tenMinutesAgo.ledger().reserve(customer.accountId(), 2 * Credits.MICROS_PER_CREDIT, "req_crashed",
                 Duration.ofMinutes(5));
