@@ -13,6 +13,7 @@ import dev.tollgate.store.AwsClients;
 import dev.tollgate.testkit.FunctionSpec;
 import dev.tollgate.testkit.LocalApiGateway;
 import dev.tollgate.testkit.LocalDynamo;
+import dev.tollgate.testkit.OpenApiContract;
 import dev.tollgate.testkit.SamTemplate;
 import dev.tollgate.testkit.TableSpec;
 import java.net.URI;
@@ -30,7 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.io.OutputStream;
+import dev.tollgate.http.StreamingHandler;
 
 /**
  * The whole product in one process: DynamoDB Local, tables created from template.yaml, and an HTTP API emulator
@@ -38,6 +42,11 @@ import java.util.function.Consumer;
  * built with the same {@link Services} wiring from a local configuration.
  */
 public final class LocalTollgate implements AutoCloseable {
+    /**
+     * Set by the build for integration tests: every response the emulator relays is checked against
+     * docs/openapi.yaml, and one that breaks it becomes a 500 listing the violations (SPEC 14.1).
+     */
+    public static final String CONTRACT_CHECK_PROPERTY = "tollgate.openapi.check";
     private static final dev.tollgate.log.Log LOG = dev.tollgate.log.Log.get(LocalTollgate.class);
     private final LocalDynamo dynamo;
     private final LocalApiGateway gateway;
@@ -105,6 +114,7 @@ public final class LocalTollgate implements AutoCloseable {
             registerPlatformKeys(services);
 
             Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers = new LinkedHashMap<>();
+            Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers = new LinkedHashMap<>();
             List<FunctionSpec> mounted = new java.util.ArrayList<>();
             List<Runnable> scheduled = new java.util.ArrayList<>();
             List<String> names = new java.util.ArrayList<>();
@@ -126,17 +136,26 @@ public final class LocalTollgate implements AutoCloseable {
                 }
                 String name = function.logicalId();
                 invokers.put(name, event -> handler.handleRequest(event, new LocalContext(name)));
+                if (handler instanceof StreamingHandler streaming) {
+                    // As behind a Function URL in RESPONSE_STREAM mode: streamed answers reach the client as written.
+                    streamingInvokers.put(name, streaming::handleStreaming);
+                }
                 mounted.add(function);
                 names.add(name);
             }
             // API Gateway checks SigV4 on the admin routes before the function runs; locally the same place checks
             // the admin token, and the function sees the same authorizer.iam block it gets when deployed.
             byte[] adminToken = ("Bearer " + config.require("TOLLGATE_ADMIN_TOKEN")).getBytes(StandardCharsets.UTF_8);
-            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, options.host(), options.port(),
-                    LocalApiGateway.Options.defaults()
-                            .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
-                                    presented.getBytes(StandardCharsets.UTF_8), adminToken))
-                            .withRequestLog(options.requestLog()));
+            LocalApiGateway.Options gatewayOptions = LocalApiGateway.Options.defaults()
+                    .withIamHeader("authorization", presented -> presented != null && MessageDigest.isEqual(
+                            presented.getBytes(StandardCharsets.UTF_8), adminToken))
+                    .withRequestLog(options.requestLog());
+            if (Boolean.getBoolean(CONTRACT_CHECK_PROPERTY)) {
+                gatewayOptions = gatewayOptions.withResponseCheck(
+                        OpenApiContract.load(options.repoRoot().resolve("docs/openapi.yaml"))::check);
+            }
+            LocalApiGateway gateway = new LocalApiGateway(mounted, invokers, streamingInvokers, options.host(),
+                    options.port(), gatewayOptions);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "tollgate-local-schedule");
                 thread.setDaemon(true);
@@ -238,9 +257,16 @@ public final class LocalTollgate implements AutoCloseable {
 
     /** Creates the demo person: plan pro, 100 credits, one API key. */
     public Demo seedDemo() {
+        return person("Demo person", Plan.PRO, 100 * Credits.MICROS_PER_CREDIT);
+    }
+
+    /** A new person with this plan, a top-up of {@code micros} (if any) and one API key. */
+    public Demo person(String name, Plan plan, long micros) {
         var accounts = services.accountService();
-        Account account = accounts.create(Account.Type.PERSONAL, Plan.PRO, "Demo person", "local-runner");
-        accounts.topUp(account.id(), 100 * Credits.MICROS_PER_CREDIT, "seed-demo-" + account.id(), "local-runner");
+        Account account = accounts.create(Account.Type.PERSONAL, plan, name, "local-runner");
+        if (micros > 0) {
+            accounts.topUp(account.id(), micros, "seed-demo-" + account.id(), "local-runner");
+        }
         var key = accounts.issueApiKey(account.id(), "demo", "local-runner");
         return new Demo(account.id(), key.token());
     }

@@ -172,7 +172,13 @@ public final class MockUpstreams implements AutoCloseable {
                 }
             }
             JsonNode input = parseInput(exchange, requestBody);
-            Reply reply = answer(providerId, exchange.getRequestMethod(), path, input, requestBody.length);
+            boolean geminiStream = path.endsWith(":streamGenerateContent");
+            String answered = geminiStream ? path.replace(":streamGenerateContent", ":generateContent") : path;
+            Reply reply = answer(providerId, exchange.getRequestMethod(), answered, input, requestBody.length);
+            if (reply.status() == 200 && (geminiStream || input.path("stream").asBoolean(false))) {
+                stream(exchange, providerId, input, JSON.readTree(reply.body()));
+                return;
+            }
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
             exchange.sendResponseHeaders(reply.status(), reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -182,6 +188,157 @@ public final class MockUpstreams implements AutoCloseable {
     }
 
     private record Reply(int status, String contentType, byte[] body) {
+    }
+
+    /**
+     * The answer as the provider streams it, one event per flush: OpenAI/OpenRouter chunks (with the usage chunk when
+     * {@code stream_options.include_usage} asks), Anthropic's message events, Gemini's {@code alt=sse} responses, and
+     * Ollama's JSON lines. The text goes out a few words at a time.
+     */
+    private void stream(HttpExchange exchange, String provider, JsonNode in, JsonNode whole) throws IOException {
+        boolean jsonLines = provider.equals("ollama");
+        exchange.getResponseHeaders().set("Content-Type", jsonLines ? "application/x-ndjson" : "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String event : events(provider, in, whole)) {
+                out.write((jsonLines ? event + "\n" : event + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+    }
+
+    private static java.util.List<String> events(String provider, JsonNode in, JsonNode whole) {
+        java.util.List<String> events = new java.util.ArrayList<>();
+        switch (provider) {
+            case "anthropic" -> {
+                ObjectNode start = ((ObjectNode) whole).deepCopy();
+                start.putArray("content");
+                start.putNull("stop_reason");
+                ((ObjectNode) start.get("usage")).put("output_tokens", 1);
+                events.add(sse("message_start", JSON.createObjectNode().put("type", "message_start").set("message", start)));
+                int index = 0;
+                for (JsonNode block : whole.path("content")) {
+                    ObjectNode opened = ((ObjectNode) block).deepCopy();
+                    boolean text = block.path("type").asText().equals("text");
+                    if (text) {
+                        opened.put("text", "");
+                    } else {
+                        opened.putObject("input");
+                    }
+                    events.add(sse("content_block_start", JSON.createObjectNode().put("type", "content_block_start")
+                            .put("index", index).set("content_block", opened)));
+                    for (String piece : text ? pieces(block.path("text").asText()) : java.util.List.of(jsonText(block.get("input")))) {
+                        ObjectNode delta = JSON.createObjectNode();
+                        if (text) {
+                            delta.put("type", "text_delta").put("text", piece);
+                        } else {
+                            delta.put("type", "input_json_delta").put("partial_json", piece);
+                        }
+                        events.add(sse("content_block_delta", JSON.createObjectNode().put("type", "content_block_delta")
+                                .put("index", index).set("delta", delta)));
+                    }
+                    events.add(sse("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index)));
+                    index++;
+                }
+                ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
+                delta.putObject("delta").put("stop_reason", whole.path("stop_reason").asText()).putNull("stop_sequence");
+                delta.putObject("usage").put("output_tokens", whole.path("usage").path("output_tokens").asLong());
+                events.add(sse("message_delta", delta));
+                events.add(sse("message_stop", JSON.createObjectNode().put("type", "message_stop")));
+            }
+            case "gemini" -> {
+                JsonNode parts = whole.path("candidates").path(0).path("content").path("parts");
+                java.util.List<JsonNode> pieces = new java.util.ArrayList<>();
+                for (JsonNode part : parts) {
+                    if (part.has("text")) {
+                        pieces(part.path("text").asText()).forEach(p -> pieces.add(JSON.createObjectNode().put("text", p)));
+                    } else {
+                        pieces.add(part);
+                    }
+                }
+                for (int i = 0; i < pieces.size(); i++) {
+                    ObjectNode response = JSON.createObjectNode();
+                    ObjectNode candidate = response.putArray("candidates").addObject();
+                    candidate.putObject("content").put("role", "model").putArray("parts").add(pieces.get(i));
+                    candidate.put("index", 0);
+                    boolean last = i == pieces.size() - 1;
+                    if (last) {
+                        candidate.put("finishReason", "STOP");
+                        response.set("usageMetadata", whole.get("usageMetadata"));
+                    } else {
+                        response.putObject("usageMetadata").put("promptTokenCount",
+                                whole.path("usageMetadata").path("promptTokenCount").asLong());
+                    }
+                    response.set("modelVersion", whole.get("modelVersion"));
+                    events.add("data: " + jsonText(response));
+                }
+            }
+            case "ollama" -> {
+                for (String piece : pieces(whole.path("message").path("content").asText())) {
+                    ObjectNode line = JSON.createObjectNode().put("model", whole.path("model").asText())
+                            .put("created_at", whole.path("created_at").asText()).put("done", false);
+                    line.putObject("message").put("role", "assistant").put("content", piece);
+                    events.add(jsonText(line));
+                }
+                ObjectNode last = ((ObjectNode) whole).deepCopy();
+                ((ObjectNode) last.get("message")).put("content", "");
+                last.put("done_reason", "stop");
+                events.add(jsonText(last));
+            }
+            default -> {
+                ObjectNode head = JSON.createObjectNode().put("id", whole.path("id").asText()).put("object", "chat.completion.chunk")
+                        .put("created", whole.path("created").asLong()).put("model", whole.path("model").asText());
+                JsonNode message = whole.path("choices").path(0).path("message");
+                ObjectNode first = head.deepCopy();
+                ObjectNode firstChoice = first.putArray("choices").addObject().put("index", 0);
+                firstChoice.putObject("delta").put("role", "assistant").put("content", "");
+                firstChoice.putNull("finish_reason");
+                events.add("data: " + jsonText(first));
+                for (String piece : pieces(message.path("content").asText(""))) {
+                    ObjectNode chunk = head.deepCopy();
+                    ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+                    choice.putObject("delta").put("content", piece);
+                    choice.putNull("finish_reason");
+                    events.add("data: " + jsonText(chunk));
+                }
+                int callIndex = 0;
+                for (JsonNode call : message.path("tool_calls")) {
+                    ObjectNode chunk = head.deepCopy();
+                    ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+                    ObjectNode delta = ((ObjectNode) call).deepCopy().put("index", callIndex++);
+                    choice.putObject("delta").putArray("tool_calls").add(delta);
+                    choice.putNull("finish_reason");
+                    events.add("data: " + jsonText(chunk));
+                }
+                ObjectNode last = head.deepCopy();
+                ObjectNode lastChoice = last.putArray("choices").addObject().put("index", 0);
+                lastChoice.putObject("delta");
+                lastChoice.put("finish_reason", whole.path("choices").path(0).path("finish_reason").asText("stop"));
+                events.add("data: " + jsonText(last));
+                if (in.path("stream_options").path("include_usage").asBoolean(false)) {
+                    ObjectNode usage = head.deepCopy();
+                    usage.putArray("choices");
+                    usage.set("usage", whole.get("usage"));
+                    events.add("data: " + jsonText(usage));
+                }
+                events.add("data: [DONE]");
+            }
+        }
+        return events;
+    }
+
+    private static String sse(String event, JsonNode data) {
+        return "event: " + event + "\ndata: " + jsonText(data);
+    }
+
+    /** Text in pieces of about two words, as models stream it. */
+    private static java.util.List<String> pieces(String text) {
+        java.util.List<String> pieces = new java.util.ArrayList<>();
+        String[] words = text.split("(?<= )");
+        for (int i = 0; i < words.length; i += 2) {
+            pieces.add(words[i] + (i + 1 < words.length ? words[i + 1] : ""));
+        }
+        return pieces;
     }
 
     private static String credential(HttpExchange exchange, AuthStyle auth) {
@@ -249,9 +406,18 @@ public final class MockUpstreams implements AutoCloseable {
                 r.put("model", model);
                 ObjectNode choice = r.putArray("choices").addObject();
                 choice.put("index", 0);
-                choice.putObject("message").put("role", "assistant")
-                        .put("content", "Hello from the mock " + provider + " (" + model + ").");
-                choice.put("finish_reason", "stop");
+                ObjectNode call = toolCall(in, in.path("tools"), "function", "parameters");
+                if (call != null) {
+                    ObjectNode message = choice.putObject("message").put("role", "assistant").putNull("content");
+                    message.putArray("tool_calls").addObject().put("id", "call_mock" + ids.incrementAndGet())
+                            .put("type", "function").putObject("function").put("name", call.path("name").asText())
+                            .put("arguments", jsonText(call.get("arguments")));
+                    choice.put("finish_reason", "tool_calls");
+                } else {
+                    choice.putObject("message").put("role", "assistant")
+                            .put("content", "Hello from the mock " + provider + " (" + model + ").");
+                    choice.put("finish_reason", "stop");
+                }
                 r.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", out)
                         .put("total_tokens", promptTokens + out);
                 yield ok(r);
@@ -279,8 +445,15 @@ public final class MockUpstreams implements AutoCloseable {
                 r.put("type", "message");
                 r.put("role", "assistant");
                 r.put("model", model);
-                r.putArray("content").addObject().put("type", "text").put("text", "Hello from the mock Claude.");
-                r.put("stop_reason", "end_turn");
+                ObjectNode call = toolCall(in, in.path("tools"), null, "input_schema");
+                if (call != null) {
+                    r.putArray("content").addObject().put("type", "tool_use").put("id", "toolu_mock" + ids.incrementAndGet())
+                            .put("name", call.path("name").asText()).set("input", call.get("arguments"));
+                    r.put("stop_reason", "tool_use");
+                } else {
+                    r.putArray("content").addObject().put("type", "text").put("text", "Hello from the mock Claude.");
+                    r.put("stop_reason", "end_turn");
+                }
                 r.putObject("usage").put("input_tokens", promptTokens).put("cache_creation_input_tokens", 0)
                         .put("cache_read_input_tokens", 0).put("output_tokens", out);
                 yield ok(r);
@@ -289,8 +462,15 @@ public final class MockUpstreams implements AutoCloseable {
                 long out = Math.min(12, in.path("generationConfig").path("maxOutputTokens").asLong(12));
                 ObjectNode r = JSON.createObjectNode();
                 ObjectNode candidate = r.putArray("candidates").addObject();
-                candidate.putObject("content").put("role", "model").putArray("parts").addObject()
-                        .put("text", "Hello from the mock Gemini.");
+                JsonNode declarations = in.path("tools").path(0).path("functionDeclarations");
+                ObjectNode call = toolCall(in, declarations, null, "parameters");
+                ArrayNode geminiParts = candidate.putObject("content").put("role", "model").putArray("parts");
+                if (call != null) {
+                    geminiParts.addObject().putObject("functionCall").put("name", call.path("name").asText())
+                            .set("args", call.get("arguments"));
+                } else {
+                    geminiParts.addObject().put("text", "Hello from the mock Gemini.");
+                }
                 candidate.put("finishReason", "STOP");
                 r.putObject("usageMetadata").put("promptTokenCount", promptTokens).put("candidatesTokenCount", out)
                         .put("totalTokenCount", promptTokens + out);
@@ -367,6 +547,41 @@ public final class MockUpstreams implements AutoCloseable {
         };
     }
 
+    /**
+     * When the request offers tools and the conversation has no tool result yet, the mock model calls the first tool,
+     * filling each required string parameter with the last user message: {@code {"name", "arguments": {…}}}.
+     *
+     * @param wrapper the field each tool's declaration is nested in ({@code function} for OpenAI), or null
+     */
+    private static ObjectNode toolCall(JsonNode in, JsonNode tools, String wrapper, String schemaField) {
+        if (!tools.isArray() || tools.isEmpty()) {
+            return null;
+        }
+        String lastUser = "";
+        for (JsonNode message : in.path("messages").isArray() ? in.path("messages") : in.path("contents")) {
+            String role = message.path("role").asText();
+            boolean toolResult = role.equals("tool") || message.path("content").toString().contains("tool_result")
+                    || message.path("parts").toString().contains("functionResponse");
+            if (toolResult) {
+                return null;
+            }
+            if (role.equals("user")) {
+                JsonNode content = message.has("parts") ? message.path("parts").path(0).path("text") : message.path("content");
+                lastUser = content.isTextual() ? content.textValue() : content.path(0).path("text").asText("");
+            }
+        }
+        JsonNode tool = wrapper == null ? tools.get(0) : tools.get(0).path(wrapper);
+        ObjectNode arguments = JSON.createObjectNode();
+        for (JsonNode required : tool.path(schemaField).path("required")) {
+            if (tool.path(schemaField).path("properties").path(required.asText()).path("type").asText().equals("string")) {
+                arguments.put(required.asText(), lastUser);
+            }
+        }
+        ObjectNode call = JSON.createObjectNode().put("name", tool.path("name").asText());
+        call.set("arguments", arguments);
+        return call;
+    }
+
     /** The operation part of a path, with the variable segment of a few templates as {@code *}. */
     private static String route(String path) {
         if (path.startsWith("/v1beta/models/") && path.endsWith(":generateContent")) {
@@ -417,6 +632,10 @@ public final class MockUpstreams implements AutoCloseable {
             default -> "{\"error\":\"unauthorized\"}";
         };
         return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String jsonText(JsonNode value) {
+        return new String(json((Object) value), StandardCharsets.UTF_8);
     }
 
     private static byte[] json(Object value) {

@@ -27,6 +27,8 @@ import dev.tollgate.mcp.McpDispatcher;
 import dev.tollgate.mcp.McpEndpoint;
 import dev.tollgate.mcp.McpSettings;
 import dev.tollgate.mcp.McpTools;
+import dev.tollgate.openai.ChatModels;
+import dev.tollgate.openai.OpenAiEndpoint;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
 import dev.tollgate.store.DynamoApiKeyStore;
@@ -106,6 +108,8 @@ public final class Services {
     private final Supplier<HoldSweeper> holdSweeper = lazy(() -> new HoldSweeper(ledger(), clock()));
     private final Supplier<AccountActivity> accountActivity = lazy(() -> new AccountActivity(ledger(), usageStore(), clock()));
     private final Supplier<McpEndpoint> mcpEndpoint = lazy(() -> mcpEndpoint(toolExecutor()));
+    private final Supplier<OpenAiEndpoint> openAiEndpoint = lazy(() -> new OpenAiEndpoint(toolExecutor(),
+            customerGate()::enter, new ChatModels(catalog()), clock()));
 
     /** Set by {@link #withKeyVault} (tests, local tools); null means build the configured vault. */
     private final KeyVault keyVaultOverride;
@@ -316,6 +320,11 @@ public final class Services {
     /** {@code /mcp}: transport rules, JSON-RPC dispatch, tools through the one execution engine (SPEC 10). */
     public McpEndpoint mcpEndpoint() {
         return mcpEndpoint.get();
+    }
+
+    /** {@code /v1/models} and {@code /v1/chat/completions} through the one execution engine (SPEC 14.2). */
+    public OpenAiEndpoint openAiEndpoint() {
+        return openAiEndpoint.get();
     }
 
     /** A {@code /mcp} endpoint over the given execution engine (tests use a fake one); not cached. */

@@ -16,6 +16,7 @@ import dev.tollgate.billing.IdempotencyStore;
 import dev.tollgate.billing.Page;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
+import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.Charge;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Pricing;
@@ -24,6 +25,7 @@ import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.Quote;
 import dev.tollgate.catalog.ResponseFormat;
 import dev.tollgate.catalog.Usage;
+import dev.tollgate.catalog.Verify;
 import dev.tollgate.config.Config;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
@@ -34,6 +36,8 @@ import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +47,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,6 +76,8 @@ public final class ExecutionService implements ToolExecutor {
     private static final Log LOG = Log.get(ExecutionService.class);
     public static final int MAX_IDEMPOTENCY_KEY = 255;
     public static final int MAX_TOOLS_PAGE = 100;
+    /** A listing must not hold up {@code GET /v1/models} for long when the customer's server is slow or down. */
+    private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(3);
 
     /** Durations from configuration; the hold TTL must outlive the function timeout (29 s). */
     public record Settings(Duration holdTtl, Duration idempotencyRetention, Duration idempotencyLease) {
@@ -104,6 +111,8 @@ public final class ExecutionService implements ToolExecutor {
         final String requestId;
         final long startedNanos;
         final Instant at;
+        /** Set when the provider's answer is streamed through to the caller. */
+        StreamingCall streaming;
         Resolution resolution;
         String model;
         String holdId;
@@ -175,6 +184,15 @@ public final class ExecutionService implements ToolExecutor {
 
     @Override
     public ExecutionOutcome execute(Acting acting, ExecutionRequest request) {
+        return execute(acting, request, null);
+    }
+
+    @Override
+    public ExecutionOutcome executeStreaming(Acting acting, ExecutionRequest request, StreamingCall streaming) {
+        return execute(acting, request, Objects.requireNonNull(streaming, "streaming"));
+    }
+
+    private ExecutionOutcome execute(Acting acting, ExecutionRequest request, StreamingCall streaming) {
         Operation operation = catalog.operation(request.tool(), request.operation()).orElse(null);
         if (operation == null) {
             RequestMetrics.current().call("unknown", "none", ErrorCode.UNKNOWN_TOOL.code(), 0, -1);
@@ -183,6 +201,7 @@ public final class ExecutionService implements ToolExecutor {
         Provider provider = catalog.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
         Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
+        a.streaming = streaming;
         try {
             ExecutionOutcome outcome = run(a);
             report(a, outcome.replayed() ? "replayed" : "ok");
@@ -554,6 +573,9 @@ public final class ExecutionService implements ToolExecutor {
 
     private Called exchange(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret, ProviderErrors.KeyKind kind,
                             String byokKeyId) {
+        if (a.streaming != null) {
+            return exchangeStreaming(a, input, secret, kind, byokKeyId);
+        }
         UpstreamRequest request = adapter.build(a.provider, a.operation, input, secret);
         UpstreamResponse response = upstream.send(request);
         if (!response.isSuccess()) {
@@ -561,6 +583,21 @@ public final class ExecutionService implements ToolExecutor {
         }
         JsonNode result = adapter.result(a.operation, response);
         return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
+    }
+
+    /** The provider's streamed answer, relayed to the caller as it arrives; its assembled response is priced. */
+    private Called exchangeStreaming(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret,
+                                     ProviderErrors.KeyKind kind, String byokKeyId) {
+        StreamingCall streaming = a.streaming;
+        UpstreamRequest request = streaming.streamingRequest(
+                adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
+        String mode = a.resolution.mode().wire();
+        UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode));
+        if (streamed.refused() != null) {
+            throw ProviderErrors.map(a.provider.name(), streamed.refused(), kind, secret == null ? null : secret.reveal(),
+                    byokKeyId);
+        }
+        return new Called(streamed.assembled(), streamed.assembled());
     }
 
     private static void markQuietly(Runnable mark) {
@@ -621,6 +658,45 @@ public final class ExecutionService implements ToolExecutor {
             usage.record(record);
         } catch (RuntimeException e) {
             LOG.error("writing a usage record failed", e, "account_id", record.accountId());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The customer's own server (Ollama): what it has installed
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<JsonNode> ownServerInventory(Acting acting, String providerId) {
+        Provider provider = catalog.provider(providerId).orElse(null);
+        if (provider == null || provider.auth().kind() != AuthStyle.Kind.BASE_URL
+                || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
+            return Optional.empty();
+        }
+        Optional<ProviderKey> key = agents.pinnedKey(acting, providerId)
+                .or(() -> vault.activeKey(acting.accountId(), providerId));
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        Verify verify = provider.verify().get();
+        try {
+            return vault.useSecret(key.get(), secret -> {
+                UpstreamRequest request = new UpstreamRequest(verify.method(), URI.create(
+                        CatalogAdapter.customerBaseUrl(secret.reveal()) + verify.path().expand(Map.of())),
+                        List.of(Map.entry("Accept", "application/json")), null, INVENTORY_TIMEOUT, true);
+                UpstreamResponse response = upstream.send(request);
+                if (!response.isSuccess()) {
+                    return Optional.<JsonNode>empty();
+                }
+                try {
+                    return Optional.ofNullable(Json.MAPPER.readTree(response.body()));
+                } catch (IOException notJson) {
+                    return Optional.<JsonNode>empty();
+                }
+            });
+        } catch (TollgateException unreachable) {
+            LOG.info("own server did not answer its inventory call", "provider", providerId, "code",
+                    unreachable.code().code());
+            return Optional.empty();
         }
     }
 

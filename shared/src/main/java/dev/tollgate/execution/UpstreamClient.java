@@ -93,6 +93,48 @@ public final class UpstreamClient implements AutoCloseable {
      *                           not be reached
      */
     public UpstreamResponse send(UpstreamRequest request) {
+        return exchange(request, (response, started) -> new UpstreamResponse(response.getCode(), headers(response),
+                read(response.getEntity()), (System.nanoTime() - started) / 1_000_000));
+    }
+
+    /** Reads a successful streamed body; what it returns is the provider's assembled response. */
+    @FunctionalInterface
+    public interface StreamReader {
+        com.fasterxml.jackson.databind.JsonNode read(InputStream body) throws IOException;
+    }
+
+    /**
+     * A streamed exchange: either the provider refused (a non-2xx answer, read whole as by {@link #send}) or its
+     * 2xx stream was read to the end by the reader, which assembled the provider's response.
+     */
+    public record Streamed(UpstreamResponse refused, com.fasterxml.jackson.databind.JsonNode assembled) {
+    }
+
+    /**
+     * Sends the request and hands a 2xx body to {@code reader} as it arrives, under the same rules as {@link #send}:
+     * the operation's timeout is a hard deadline for the whole stream, and more than {@link #MAX_RESPONSE_BYTES}
+     * read is refused. A stream that breaks is {@code upstream_error}, one cut by the deadline {@code upstream_timeout};
+     * a {@link TollgateException} thrown by the reader passes through unchanged.
+     */
+    public Streamed stream(UpstreamRequest request, StreamReader reader) {
+        return exchange(request, (response, started) -> {
+            if (response.getCode() < 200 || response.getCode() >= 300) {
+                return new Streamed(new UpstreamResponse(response.getCode(), headers(response),
+                        read(response.getEntity()), (System.nanoTime() - started) / 1_000_000), null);
+            }
+            HttpEntity entity = response.getEntity();
+            try (InputStream in = entity == null ? InputStream.nullInputStream() : entity.getContent()) {
+                return new Streamed(null, reader.read(new CappedInputStream(in == null ? InputStream.nullInputStream() : in)));
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface ResponseReader<T> {
+        T read(ClassicHttpResponse response, long startedNanos) throws IOException;
+    }
+
+    private <T> T exchange(UpstreamRequest request, ResponseReader<T> reader) {
         HttpUriRequestBase http = new HttpUriRequestBase(request.method(), request.uri());
         for (Map.Entry<String, String> header : request.headers()) {
             http.addHeader(header.getKey(), header.getValue());
@@ -114,12 +156,7 @@ public final class UpstreamClient implements AutoCloseable {
         long started = System.nanoTime();
         CloseableHttpClient client = request.customerHost() ? customerHosts : catalogHosts;
         try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
-            Map<String, String> headers = new HashMap<>();
-            for (Header h : response.getHeaders()) {
-                headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
-            }
-            byte[] body = read(response.getEntity());
-            return new UpstreamResponse(response.getCode(), headers, body, (System.nanoTime() - started) / 1_000_000);
+            return reader.read(response, started);
         } catch (GuardedDnsResolver.ForbiddenAddressException e) {
             throw new TollgateException(ErrorCode.UPSTREAM_ADDRESS_FORBIDDEN,
                     "The upstream URL resolves to an address Tollgate does not connect to "
@@ -136,6 +173,44 @@ public final class UpstreamClient implements AutoCloseable {
                     "The provider could not be reached (" + e.getClass().getSimpleName() + ")");
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    private static Map<String, String> headers(ClassicHttpResponse response) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : response.getHeaders()) {
+            headers.putIfAbsent(h.getName().toLowerCase(Locale.ROOT), h.getValue());
+        }
+        return headers;
+    }
+
+    /** A streamed body, refused once more than {@link #MAX_RESPONSE_BYTES} have been read. */
+    private static final class CappedInputStream extends java.io.FilterInputStream {
+        private long total;
+
+        CappedInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            total += n;
+            if (total > MAX_RESPONSE_BYTES) {
+                throw tooLarge();
+            }
         }
     }
 

@@ -55,7 +55,10 @@ public final class ApiRoutes {
             "GET /api/v1/workspaces/{ws}/keys/{id}",
             "PATCH /api/v1/workspaces/{ws}/keys/{id}",
             "DELETE /api/v1/workspaces/{ws}/keys/{id}",
-            "POST /api/v1/workspaces/{ws}/keys/{id}/verify"));
+            "POST /api/v1/workspaces/{ws}/keys/{id}/verify",
+            "GET /api/v1/openapi.json",
+            "GET /v1/models",
+            "POST /v1/chat/completions"));
 
     private ApiRoutes() {
     }

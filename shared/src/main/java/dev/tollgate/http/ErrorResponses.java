@@ -16,7 +16,11 @@ public final class ErrorResponses {
         error.put("message", e.getMessage());
         error.put("request_id", requestId);
         e.details().forEach(error::putIfAbsent);
-        ApiResponse response = ApiResponse.json(e.status(), Map.of("error", error));
+        return withErrorHeaders(ApiResponse.json(e.status(), Map.of("error", error)), e);
+    }
+
+    /** Extra response headers every error of this code carries, whatever the body's shape. */
+    public static ApiResponse withErrorHeaders(ApiResponse response, TollgateException e) {
         if (e.code() == ErrorCode.UNAUTHORIZED) {
             response = response.withHeader("WWW-Authenticate", "Bearer realm=\"tollgate\"");
         }
@@ -26,9 +30,10 @@ public final class ErrorResponses {
         return response;
     }
 
-    public static ApiResponse internal(String requestId) {
-        return from(new TollgateException(ErrorCode.INTERNAL_ERROR,
+    /** What a bug looks like to the caller. */
+    public static TollgateException internalError() {
+        return new TollgateException(ErrorCode.INTERNAL_ERROR,
                 "Something went wrong on our side; nothing was charged. Retry with the same Idempotency-Key, "
-                        + "or contact support with the request id"), requestId);
+                        + "or contact support with the request id");
     }
 }

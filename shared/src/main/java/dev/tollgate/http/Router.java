@@ -27,7 +27,40 @@ public final class Router {
         ApiResponse handle(ApiRequest request);
     }
 
+    /** An endpoint that writes its response as it is produced (a streamed chat completion). */
+    @FunctionalInterface
+    public interface StreamingEndpoint {
+        void handle(ApiRequest request, ResponseStream out) throws java.io.IOException;
+    }
+
+    /** How a failure becomes a response: Tollgate's envelope, or another door's shape (OpenAI's). */
+    @FunctionalInterface
+    public interface ErrorRenderer {
+        ApiResponse render(TollgateException error, String requestId);
+    }
+
     private final Map<String, Endpoint> routes = new LinkedHashMap<>();
+    private final Map<String, StreamingEndpoint> streamingRoutes = new LinkedHashMap<>();
+    private final ErrorRenderer errors;
+
+    public Router() {
+        this(ErrorResponses::from);
+    }
+
+    public Router(ErrorRenderer errors) {
+        this.errors = errors;
+    }
+
+    /**
+     * A route answered by {@code streaming} when the function is invoked with a response stream, and buffered
+     * otherwise: {@code streaming} writes into a {@link BufferedResponseStream} and the whole response is returned.
+     */
+    public Router streamingRoute(String routeKey, StreamingEndpoint streaming) {
+        streamingRoutes.put(routeKey, streaming);
+        return route(routeKey, request -> {
+            throw new IllegalStateException("streaming routes are dispatched by the router");
+        });
+    }
 
     public Router route(String routeKey, Endpoint endpoint) {
         if (!ApiRoutes.ALL.contains(routeKey)) {
@@ -43,12 +76,13 @@ public final class Router {
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
+        if (streamingRoutes.containsKey(event.getRouteKey())) {
+            BufferedResponseStream buffered = new BufferedResponseStream();
+            handleStreaming(event, buffered, lambda);
+            return buffered.toEvent();
+        }
         String requestId = Ids.newId("req");
-        String apiGatewayRequestId = event.getRequestContext() == null ? null
-                : event.getRequestContext().getRequestId();
-        String lambdaRequestId = lambda == null ? null : lambda.getAwsRequestId();
-        Invocation invocation = Invocation.begin(LOG, lambda == null ? null : lambda.getFunctionName(),
-                new Log.Correlation(requestId, lambdaRequestId, apiGatewayRequestId, null));
+        Invocation invocation = begin(event, requestId, lambda);
         String method = "?";
         String route = event.getRouteKey();
         ApiResponse response;
@@ -57,15 +91,78 @@ public final class Router {
             method = request.method();
             response = dispatch(request);
         } catch (TollgateException e) {
-            response = ErrorResponses.from(e, requestId);
+            response = errors.render(e, requestId);
         } catch (RuntimeException e) {
             LOG.error("unhandled failure", e, "route", String.valueOf(route));
-            response = ErrorResponses.internal(requestId);
+            response = errors.render(ErrorResponses.internalError(), requestId);
         }
         try {
             return response.toEvent(requestId);
         } finally {
             invocation.end("request", "method", method, "route", String.valueOf(route), "status", response.status());
+        }
+    }
+
+    private static Invocation begin(APIGatewayV2HTTPEvent event, String requestId, Context lambda) {
+        String apiGatewayRequestId = event.getRequestContext() == null ? null
+                : event.getRequestContext().getRequestId();
+        String lambdaRequestId = lambda == null ? null : lambda.getAwsRequestId();
+        return Invocation.begin(LOG, lambda == null ? null : lambda.getFunctionName(),
+                new Log.Correlation(requestId, lambdaRequestId, apiGatewayRequestId, null));
+    }
+
+    /** {@link #handleStreaming(APIGatewayV2HTTPEvent, ResponseStream, Context)} without a Lambda context. */
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out) {
+        handleStreaming(event, out, null);
+    }
+
+    /**
+     * Answers into a response stream: a streaming route writes as it goes; any other route's buffered response is
+     * written whole. A failure before the response started becomes the error response; after that the endpoint
+     * reports it in its own stream, and it is only logged here.
+     */
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out, Context lambda) {
+        StreamingEndpoint streaming = streamingRoutes.get(event.getRouteKey());
+        if (streaming == null) {
+            APIGatewayV2HTTPResponse response = handle(event, lambda);
+            writeQuietly(out, response);
+            return;
+        }
+        String requestId = Ids.newId("req");
+        Invocation invocation = begin(event, requestId, lambda);
+        String route = event.getRouteKey();
+        ApiResponse failure = null;
+        try {
+            streaming.handle(ApiRequest.from(event, requestId), out);
+        } catch (TollgateException e) {
+            failure = errors.render(e, requestId);
+        } catch (java.io.IOException e) {
+            LOG.info("client went away during a streamed response", "route", String.valueOf(route));
+        } catch (RuntimeException e) {
+            LOG.error("unhandled failure", e, "route", String.valueOf(route));
+            failure = errors.render(ErrorResponses.internalError(), requestId);
+        }
+        try {
+            if (failure != null && !out.started()) {
+                out.write(failure, requestId);
+            }
+        } catch (java.io.IOException e) {
+            LOG.info("client went away before the error response", "route", String.valueOf(route));
+        } finally {
+            invocation.end("request", "route", String.valueOf(route),
+                    "status", failure != null ? failure.status() : 200, "streamed", true);
+        }
+    }
+
+    private static void writeQuietly(ResponseStream out, APIGatewayV2HTTPResponse response) {
+        try {
+            out.start(response.getStatusCode(), response.getHeaders());
+            if (response.getBody() != null) {
+                out.body().write(response.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.body().flush();
+        } catch (java.io.IOException e) {
+            LOG.info("client went away before the response", "status", response.getStatusCode());
         }
     }
 

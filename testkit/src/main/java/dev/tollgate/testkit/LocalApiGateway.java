@@ -3,6 +3,8 @@ package dev.tollgate.testkit;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -33,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -64,10 +67,12 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection");
 
     private final RouteMatcher routes;
     private final Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers;
+    private final Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers;
     private final Options options;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -88,8 +93,25 @@ public final class LocalApiGateway implements AutoCloseable {
     public LocalApiGateway(List<FunctionSpec> functions,
                            Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers,
                            String host, int port, Options options) {
+        this(functions, invokers, Map.of(), host, port, options);
+    }
+
+    /**
+     * Starts serving on {@code host:port}; functions in {@code streamingInvokers} are invoked with a response stream
+     * instead, as a Lambda Function URL in {@code RESPONSE_STREAM} mode invokes them: they write Lambda's HTTP
+     * integration response format (a JSON prelude with {@code statusCode} and {@code headers}, eight NUL bytes, then
+     * the body), and every flush of the body reaches the client at once (chunked transfer encoding).
+     *
+     * @param invokers          function logical id to invoker; every function with routes needs one
+     * @param streamingInvokers function logical id to streaming invoker, preferred over its invoker
+     */
+    public LocalApiGateway(List<FunctionSpec> functions,
+                           Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> invokers,
+                           Map<String, BiConsumer<APIGatewayV2HTTPEvent, OutputStream>> streamingInvokers,
+                           String host, int port, Options options) {
         this.routes = new RouteMatcher(functions);
         this.invokers = Map.copyOf(invokers);
+        this.streamingInvokers = Map.copyOf(streamingInvokers);
         this.options = Objects.requireNonNull(options, "options");
         for (FunctionSpec function : functions) {
             if (!function.routes().isEmpty() && !invokers.containsKey(function.logicalId())) {
@@ -169,6 +191,13 @@ public final class LocalApiGateway implements AutoCloseable {
                 RouteMatcher.Match matched = match.get();
                 outcome = matched.route().routeKey() + " -> " + matched.functionId();
                 APIGatewayV2HTTPEvent event = toEvent(exchange, method, rawPath, body, matched, requestId);
+                BiConsumer<APIGatewayV2HTTPEvent, OutputStream> streaming = streamingInvokers.get(matched.functionId());
+                if (streaming != null) {
+                    status = stream(exchange, method, rawPath, requestId, event, streaming, options.responseCheck());
+                    log(String.format(Locale.ROOT, "%s %s %d %s (streamed) %dms", method, rawPath, status, outcome,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                    return;
+                }
                 APIGatewayV2HTTPResponse response;
                 try {
                     response = invokers.get(matched.functionId()).apply(event);
@@ -183,8 +212,15 @@ public final class LocalApiGateway implements AutoCloseable {
                     status = 500;
                     sendMessage(exchange, method, requestId, status, "Internal Server Error");
                 } else {
-                    status = response.getStatusCode();
-                    sendResponse(exchange, method, requestId, response);
+                    List<String> violations = violations(method, rawPath, response);
+                    if (violations.isEmpty()) {
+                        status = response.getStatusCode();
+                        sendResponse(exchange, method, requestId, response);
+                    } else {
+                        status = 500;
+                        outcome += " breaks the contract " + violations;
+                        sendViolations(exchange, requestId, violations);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -194,6 +230,173 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         log(String.format(Locale.ROOT, "%s %s %d %s %dms", method, rawPath, status, outcome,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+
+    /** Invokes a streaming function and relays its response as it is written; returns the status sent. */
+    private static int stream(HttpExchange exchange, String method, String rawPath, String requestId,
+                              APIGatewayV2HTTPEvent event, BiConsumer<APIGatewayV2HTTPEvent, OutputStream> invoker,
+                              ResponseCheck check) throws IOException {
+        StreamedResponse out = new StreamedResponse(exchange, method, rawPath, requestId, check);
+        try {
+            invoker.accept(event, out);
+        } catch (RuntimeException | Error e) {
+            if (!out.headersSent()) {
+                sendMessage(exchange, method, requestId, 500, "Internal Server Error");
+                return 500;
+            }
+        }
+        return out.finish();
+    }
+
+    /**
+     * Decodes Lambda's HTTP integration response stream: buffers the prelude up to its eight-NUL delimiter, sends
+     * status and headers, then passes body bytes straight through; {@link #flush()} delivers them.
+     */
+    private static final class StreamedResponse extends OutputStream {
+        private static final int MAX_PRELUDE = 64 * 1024;
+        private final HttpExchange exchange;
+        private final String method;
+        private final String rawPath;
+        private final String requestId;
+        private final ResponseCheck check;
+        private final ByteArrayOutputStream prelude = new ByteArrayOutputStream();
+        private int nulRun;
+        private OutputStream body;
+        private int status = -1;
+        /** A JSON response held back until it has been checked. */
+        private ByteArrayOutputStream heldForCheck;
+        private String contentType;
+
+        StreamedResponse(HttpExchange exchange, String method, String rawPath, String requestId, ResponseCheck check) {
+            this.exchange = exchange;
+            this.method = method;
+            this.rawPath = rawPath;
+            this.requestId = requestId;
+            this.check = check;
+        }
+
+        boolean headersSent() {
+            return status > 0;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            int i = offset;
+            int end = offset + length;
+            while (body == null && i < end) {
+                byte b = bytes[i++];
+                nulRun = b == 0 ? nulRun + 1 : 0;
+                prelude.write(b);
+                if (nulRun == 8) {
+                    sendPrelude();
+                } else if (prelude.size() > MAX_PRELUDE) {
+                    throw new IOException("response stream prelude larger than " + MAX_PRELUDE + " bytes");
+                }
+            }
+            if (body != null && i < end) {
+                body.write(bytes, i, end - i);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (body != null) {
+                body.flush();
+            }
+        }
+
+        private void sendPrelude() throws IOException {
+            byte[] json = java.util.Arrays.copyOf(prelude.toByteArray(), prelude.size() - 8);
+            JsonNode head = JSON.readTree(json);
+            status = head.path("statusCode").asInt(200);
+            Headers out = exchange.getResponseHeaders();
+            head.path("headers").properties().forEach(h -> {
+                if (!FRAMING_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                    out.set(h.getKey(), h.getValue().asText());
+                }
+            });
+            head.path("cookies").forEach(cookie -> out.add("set-cookie", cookie.asText()));
+            out.set("apigw-requestid", requestId);
+            contentType = out.getFirst("content-type");
+            if (check != null) {
+                boolean jsonBody = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+                if (jsonBody) {
+                    heldForCheck = new ByteArrayOutputStream();
+                    body = heldForCheck;
+                    return;
+                }
+                List<String> violations = check.violations(method, rawPath, status, contentType, "");
+                if (!violations.isEmpty()) {
+                    sendViolations(exchange, requestId, violations);
+                    status = 500;
+                    body = OutputStream.nullOutputStream();
+                    return;
+                }
+            }
+            boolean noBody = method.equals("HEAD") || status == 204 || status == 304;
+            exchange.sendResponseHeaders(status, noBody ? -1 : 0);
+            body = noBody ? OutputStream.nullOutputStream() : exchange.getResponseBody();
+        }
+
+        /** Ends the response; a function that wrote no prelude gets API Gateway's 500. */
+        int finish() throws IOException {
+            if (body == null) {
+                sendMessage(exchange, method, requestId, 500, "Internal Server Error");
+                return 500;
+            }
+            if (heldForCheck != null) {
+                byte[] held = heldForCheck.toByteArray();
+                List<String> violations = check.violations(method, rawPath, status, contentType,
+                        new String(held, StandardCharsets.UTF_8));
+                if (!violations.isEmpty()) {
+                    sendViolations(exchange, requestId, violations);
+                    return 500;
+                }
+                send(exchange, method, status, held);
+                return status;
+            }
+            body.close();
+            return status;
+        }
+    }
+
+    private List<String> violations(String method, String rawPath, APIGatewayV2HTTPResponse response) {
+        if (options.responseCheck() == null) {
+            return List.of();
+        }
+        String body = response.getBody() == null ? "" : response.getIsBase64Encoded()
+                ? new String(Base64.getDecoder().decode(response.getBody()), StandardCharsets.UTF_8) : response.getBody();
+        return options.responseCheck().violations(method, rawPath, response.getStatusCode(),
+                header(response.getHeaders(), "content-type"), body);
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static void sendViolations(HttpExchange exchange, String requestId, List<String> violations)
+            throws IOException {
+        StringBuilder json = new StringBuilder("{\"message\":\"Contract violation\",\"violations\":[");
+        for (int i = 0; i < violations.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(JSON.writeValueAsString(violations.get(i)));
+        }
+        json.append("]}");
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.getResponseHeaders().set("apigw-requestid", requestId);
+        send(exchange, "POST", 500, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private boolean iamStandInPresent(Headers headers) {
@@ -413,6 +616,12 @@ public final class LocalApiGateway implements AutoCloseable {
         return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + HexFormat.of().formatHex(bytes);
     }
 
+    /** What a response breaks; an empty list when it conforms. */
+    @FunctionalInterface
+    public interface ResponseCheck {
+        List<String> violations(String method, String path, int status, String contentType, String body);
+    }
+
     /**
      * Settings beyond routes and address.
      *
@@ -421,9 +630,10 @@ public final class LocalApiGateway implements AutoCloseable {
      * @param requestLog        receives one line per request, or {@code null}
      * @param threads           size of the request pool
      * @param maxBodyBytes      larger request bodies get 413
+     * @param responseCheck     checks each function response, or {@code null}
      */
     public record Options(String iamHeader, Predicate<String> iamHeaderAccepted, Consumer<String> requestLog,
-                          int threads, int maxBodyBytes) {
+                          int threads, int maxBodyBytes, ResponseCheck responseCheck) {
         public Options {
             Objects.requireNonNull(iamHeaderAccepted, "iamHeaderAccepted");
             if (threads < 1 || maxBodyBytes < 0) {
@@ -433,7 +643,7 @@ public final class LocalApiGateway implements AutoCloseable {
 
         /** No IAM stand-in (AWS_IAM routes answer 403), no request log, 16 threads, 10 MiB bodies. */
         public static Options defaults() {
-            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024);
+            return new Options(null, value -> !value.isEmpty(), null, 16, 10 * 1024 * 1024, null);
         }
 
         /** Any non-empty value of {@code header} stands in for IAM auth. */
@@ -442,19 +652,29 @@ public final class LocalApiGateway implements AutoCloseable {
         }
 
         public Options withIamHeader(String header, Predicate<String> accepted) {
-            return new Options(header, accepted, requestLog, threads, maxBodyBytes);
+            return new Options(header, accepted, requestLog, threads, maxBodyBytes, responseCheck);
         }
 
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes);
+            return new Options(iamHeader, iamHeaderAccepted, log, threads, maxBodyBytes, responseCheck);
         }
 
         public Options withThreads(int count) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, count, maxBodyBytes, responseCheck);
         }
 
         public Options withMaxBodyBytes(int bytes) {
-            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes);
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, bytes, responseCheck);
+        }
+
+        /**
+         * Checks every response a function gives (e.g. against the OpenAPI document, {@link OpenApiContract#check}):
+         * one that breaks it is replaced by {@code 500 {"message": "Contract violation", "violations": [...]}}, so
+         * the test that made the request fails with the reasons. Streamed JSON responses are buffered to be checked;
+         * event streams are checked by status and content type.
+         */
+        public Options withResponseCheck(ResponseCheck check) {
+            return new Options(iamHeader, iamHeaderAccepted, requestLog, threads, maxBodyBytes, check);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.app.Services;
 import dev.tollgate.audit.AuditWire;
 import dev.tollgate.http.ApiResponse;
+import dev.tollgate.http.OpenApiDocument;
 import dev.tollgate.http.Paging;
 import dev.tollgate.http.Router;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /**
  * Balance function: {@code GET /api/v1/key}, {@code /ledger}, {@code /usage}, {@code /audit} (lists newest first, cursor
- * pages), and API Gateway's {@code $default} route, so that unknown paths and
+ * pages), the API's contract {@code GET /api/v1/openapi.json} (public), and API Gateway's {@code $default} route, so that unknown paths and
  * wrong methods get Tollgate's error envelope (404 / 405) instead of API Gateway's bare message.
  */
 public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -30,6 +31,7 @@ public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEven
         var activity = services.accountActivity();
         var audit = services.auditLog();
         this.router = new Router()
+                .route("GET /api/v1/openapi.json", request -> OpenApiDocument.response())
                 .route("GET /api/v1/key", request -> ApiResponse.ok(keyInfo.describe(gate.enter(request))))
                 .route("GET /api/v1/ledger", request -> ApiResponse.ok(activity.ledger(gate.enter(request).accountId(),
                         Paging.cursor(request), Paging.limit(request, 20))))
