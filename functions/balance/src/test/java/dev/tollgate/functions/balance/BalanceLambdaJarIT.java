@@ -17,13 +17,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The shaded BalanceFunction jar alone (minimized) serves its routes against DynamoDB Local. */
+/** The shaded BalanceFunction jar alone (minimized) serves its routes against DynamoDB Local, and the API contract. */
 class BalanceLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
     @Test
-    void theJarAloneServesTheBalanceAndTheCatchAllRoutes() throws Exception {
+    void theJarAloneServesTheBalanceContractAndCatchAllRoutes() throws Exception {
         Config config = TestServices.config(DYNAMO, Map.of());
         var customer = LambdaJarChecks.customer(Services.create(config), Plan.PRO, 5 * Credits.MICROS_PER_CREDIT);
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
@@ -38,7 +38,11 @@ class BalanceLambdaJarIT {
             assertEquals(404, unknown.path("statusCode").asInt(), unknown.toString());
             assertEquals("not_found", body(unknown).path("error").path("code").asText());
 
-            LambdaJarChecks.assertHealthy(jar, 2);
+            JsonNode contract = jar.invoke(handler, event("balance/get-openapi.json", Map.of()), "BalanceFunction");
+            assertEquals(200, contract.path("statusCode").asInt(), contract.toString());
+            assertEquals("3.1.0", body(contract).path("openapi").asText(), "the YAML contract parsed in the jar");
+
+            LambdaJarChecks.assertHealthy(jar, 3);
         }
     }
 }
