@@ -13,7 +13,7 @@ import java.util.Map;
  * Structured JSON logging: one object per line on stdout (CloudWatch parses it), the invocation's
  * {@link Correlation} ids on every line, and every string value passed through {@link Redactor}. Deliberately tiny:
  * a logging framework would add cold-start time and jar size for nothing a Lambda needs. Libraries that log through
- * SLF4J (the AWS SDK, HttpClient) reach the same lines through {@code dev.tollgate.log.slf4j}.
+ * SLF4J (the AWS SDK, HttpClient) reach the same lines through {@link Slf4jProvider}.
  */
 public final class Log {
     static final JsonFactory JSON = new JsonFactory();
@@ -104,7 +104,7 @@ public final class Log {
     }
 
     /** The ids bound to this thread, or null outside an invocation. */
-    public static Correlation correlation() {
+    static Correlation correlation() {
         return CORRELATION.get();
     }
 
@@ -157,7 +157,7 @@ public final class Log {
         writeLine(level, message, error, keyValues);
     }
 
-    /** Writes the line whatever the threshold: the caller decided (the SLF4J bridge, the metrics document). */
+    /** Writes the line whatever the threshold: the caller decided (the SLF4J bridge). */
     void writeLine(Level level, String message, Throwable error, Object... keyValues) {
         StringWriter buffer = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(buffer)) {

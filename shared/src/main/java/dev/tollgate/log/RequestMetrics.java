@@ -76,8 +76,9 @@ public final class RequestMetrics {
 
     /**
      * A tool call's outcome: {@code tool} a catalog provider id (or {@code unknown}), {@code mode} {@code byok},
-     * {@code credits}, {@code free} or {@code none} (failed before the mode was known), {@code outcome} {@code ok},
-     * {@code replayed} or the error code. {@code upstreamMillis} is negative when the provider was not called.
+     * {@code credits}, {@code free} or {@code none} (ended before the mode was known: a replay, an early failure),
+     * {@code outcome} {@code ok}, {@code replayed} or the error code. {@code upstreamMillis} is negative when the
+     * provider was not called.
      */
     public void call(String tool, String mode, String outcome, long chargedMicros, long upstreamMillis) {
         if (!discards()) {
