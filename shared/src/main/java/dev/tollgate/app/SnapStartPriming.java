@@ -4,6 +4,7 @@ import dev.tollgate.auth.ApiKeyTokens;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.http.Json;
+import dev.tollgate.log.Invocation;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.Redactor;
 import dev.tollgate.log.SecretRedactor;
@@ -14,8 +15,9 @@ import org.crac.Resource;
 
 /**
  * SnapStart priming: before Lambda snapshots an initialised function, load and exercise the code every request
- * touches (Jackson, the catalog, token hashing, the redactor, SDK client construction), so restored containers
- * start warm. It never calls AWS: credentials and network state must not be captured in the snapshot.
+ * touches (Jackson, the catalog, token hashing, the redactor, SDK client construction, the metrics document), so
+ * restored containers start warm. It never calls AWS: credentials and network state must not be captured in the
+ * snapshot.
  */
 public final class SnapStartPriming implements Resource {
     private static final Log LOG = Log.get(SnapStartPriming.class);
@@ -55,5 +57,6 @@ public final class SnapStartPriming implements Resource {
         ApiKeyTokens.hash("tg_test_priming");
         Redactor.redact("priming sk-proj-0000000000000000000000");
         SecretRedactor.of("sk-proj-0000000000000000000000").redact("priming sk-proj-0000000000000000000000");
+        Invocation.prime();
     }
 }

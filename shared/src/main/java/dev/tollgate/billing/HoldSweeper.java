@@ -1,6 +1,7 @@
 package dev.tollgate.billing;
 
 import dev.tollgate.log.Log;
+import dev.tollgate.log.RequestMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The crash backstop of SPEC 7.2: releases every hold still {@code open} past its {@code expires_at}. A request
  * always releases its own hold on failure, so holds only outlive their TTL when a container died mid-call. Release
- * is conditional on {@code status = open}, so a capture racing with the sweeper wins or loses as a whole.
+ * is conditional on {@code status = open}, so a capture racing with the sweeper wins or loses as a whole. Each run's
+ * counts go to the invocation's metrics ({@code HoldsReleased} > 0 means containers died mid-call: an alarm).
  */
 public final class HoldSweeper {
     private static final Log LOG = Log.get(HoldSweeper.class);
@@ -47,7 +49,7 @@ public final class HoldSweeper {
                         released++;
                         releasedNow++;
                         LOG.warn("released an expired hold", "hold_id", hold.holdId(), "account_id", hold.accountId(),
-                                "amount_micros", hold.amount(), "request_id", String.valueOf(hold.requestId()));
+                                "amount_micros", hold.amount(), "hold_request_id", String.valueOf(hold.requestId()));
                     } else {
                         closed++;
                     }
@@ -61,6 +63,11 @@ public final class HoldSweeper {
                 break;
             }
         }
+        RequestMetrics metrics = RequestMetrics.current();
+        metrics.count("HoldsExpired", found);
+        metrics.count("HoldsReleased", released);
+        metrics.count("HoldsAlreadyClosed", closed);
+        metrics.count("HoldsReleaseFailed", failed);
         return new Result(found, released, closed, failed);
     }
 }

@@ -36,6 +36,7 @@ import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
@@ -128,6 +129,8 @@ public final class ExecutionService implements ToolExecutor {
         String outputCapSetBy;
         boolean released;
         long upstreamMs;
+        boolean upstreamCalled;
+        long chargedMicros;
         boolean recorded;
 
         Attempt(Acting acting, ExecutionRequest request, Provider provider, Operation operation, String requestId,
@@ -220,24 +223,31 @@ public final class ExecutionService implements ToolExecutor {
     }
 
     private ExecutionOutcome execute(Acting acting, ExecutionRequest request, StreamingCall streaming) {
-        Operation operation = directory.operation(request.tool(), request.operation())
-                .orElseThrow(() -> unknownTool(request));
+        Operation operation = directory.operation(request.tool(), request.operation()).orElse(null);
+        if (operation == null) {
+            RequestMetrics.current().call("unknown", "none", ErrorCode.UNKNOWN_TOOL.code(), 0, -1);
+            throw unknownTool(request);
+        }
         Provider provider = directory.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
         Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
         a.streaming = streaming;
         try {
-            return run(a);
+            ExecutionOutcome outcome = run(a);
+            report(a, outcome.replayed() ? "replayed" : "ok");
+            return outcome;
         } catch (TollgateException e) {
             if (!a.recorded) {
                 recordQuietly(failureRecord(a, e));
             }
+            report(a, e.code().code());
             throw e;
         } catch (RuntimeException e) {
             LOG.error("execution failed", e, "account_id", a.accountId(), "tool", a.operation.toolName());
             if (!a.recorded) {
                 recordQuietly(failureRecord(a, e));
             }
+            report(a, ErrorCode.INTERNAL_ERROR.code());
             throw internalError(a);
         }
     }
@@ -248,6 +258,12 @@ public final class ExecutionService implements ToolExecutor {
                 : "if this call was charged, GET /api/v1/ledger shows it under this request id";
         return new TollgateException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; " + charged
                 + ". A retry with the same Idempotency-Key is never charged twice");
+    }
+
+    /** The call's line in the request's metrics (calls by tool, mode and outcome; credits; upstream latency). */
+    private static void report(Attempt a, String outcome) {
+        RequestMetrics.current().call(a.provider.id(), a.resolution == null ? "none" : a.resolution.mode().wire(),
+                outcome, a.chargedMicros, a.upstreamCalled ? a.upstreamMs : -1);
     }
 
     private ExecutionOutcome run(Attempt a) {
@@ -538,6 +554,7 @@ public final class ExecutionService implements ToolExecutor {
 
                 @Override
                 public ObjectNode body(long chargedMicros, long availableAfter) {
+                    a.chargedMicros = chargedMicros; // the last body rendered is the answer: what was charged
                     return successBody(a, called.result(), chargedMicros, availableAfter, used);
                 }
             }, claim == null ? null : new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId));
@@ -673,6 +690,7 @@ public final class ExecutionService implements ToolExecutor {
             }
         } finally {
             a.upstreamMs = (System.nanoTime() - started) / 1_000_000;
+            a.upstreamCalled = true;
         }
     }
 

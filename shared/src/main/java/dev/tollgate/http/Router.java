@@ -1,10 +1,12 @@
 package dev.tollgate.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.log.Invocation;
 import dev.tollgate.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +15,9 @@ import java.util.function.LongSupplier;
 /**
  * Dispatches an API Gateway v2 event on its {@code routeKey} (what API Gateway matched, e.g.
  * {@code GET /api/v1/byok/{id}}) and maps every outcome to a response. Handlers register routes and
- * otherwise know nothing of HTTP errors, request ids or logging.
+ * otherwise know nothing of HTTP errors, request ids, logging or metrics: each request is one {@link Invocation}, so
+ * its log lines carry Tollgate's, API Gateway's and Lambda's request ids, and it ends with one summary line that is
+ * also its metrics document.
  *
  * <p>Nothing escapes {@link #handle}: a {@link TollgateException} becomes its error, anything else that is thrown
  * (a bug, a {@link StackOverflowError}, an {@link OutOfMemoryError}) is logged with its redacted message and becomes
@@ -73,29 +77,31 @@ public final class Router {
         return this;
     }
 
+    /** Without a Lambda context (tests, tools): no Lambda request id or function name on the lines, no deadline. */
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         return handle(event, null);
     }
 
     /**
-     * @param remainingMillis time left before the function is stopped (Lambda's {@code Context}, or the local
-     *                        runner's deadline); null when unknown
+     * @param lambda the invocation's context: its request id and function name go on every line, and its remaining
+     *               time bounds the work a request may still start (the local runner's context counts down too);
+     *               null when there is none
      */
-    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, LongSupplier remainingMillis) {
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
         if (streamingRoutes.containsKey(event.getRouteKey())) {
             BufferedResponseStream buffered = new BufferedResponseStream();
-            handleStreaming(event, buffered, remainingMillis);
+            handleStreaming(event, buffered, lambda);
             return buffered.toEvent();
         }
         String requestId = Ids.newId("req");
-        Log.setRequestId(requestId);
-        long started = System.nanoTime();
+        Invocation invocation = begin(event, requestId, lambda);
         String method = "?";
         String route = String.valueOf(event.getRouteKey());
+        int status = 500;
         try {
             ApiResponse response;
             try {
-                ApiRequest request = ApiRequest.from(event, requestId, remainingMillis);
+                ApiRequest request = ApiRequest.from(event, requestId, remainingMillis(lambda));
                 method = request.method();
                 response = dispatch(request);
             } catch (TollgateException e) {
@@ -104,18 +110,18 @@ public final class Router {
                 // Deliberately every Throwable: the caller gets our envelope and request id whatever broke.
                 response = internalError(e, route, requestId);
             }
-            LOG.info("request", "method", method, "route", route, "status", response.status(),
-                    "duration_ms", (System.nanoTime() - started) / 1_000_000);
+            status = response.status();
             return response.toEvent(requestId);
         } catch (Throwable e) {
-            // Even logging or rendering failed (the heap is exhausted): a fixed body needs no allocation to speak of.
+            // Even rendering failed (the heap is exhausted): a fixed body needs no allocation to speak of.
+            status = 500;
             return ErrorResponses.lastResort(requestId);
         } finally {
-            Log.clearRequestId();
+            endQuietly(invocation, "request", "method", method, "route", route, "status", status);
         }
     }
 
-    /** {@link #handleStreaming(APIGatewayV2HTTPEvent, ResponseStream, LongSupplier)} with no known deadline. */
+    /** {@link #handleStreaming(APIGatewayV2HTTPEvent, ResponseStream, Context)} without a Lambda context. */
     public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out) {
         handleStreaming(event, out, null);
     }
@@ -125,20 +131,19 @@ public final class Router {
      * written whole. A failure before the response started becomes the error response; after that the endpoint
      * reports it in its own stream, and it is only logged here. As in {@link #handle}, nothing escapes.
      */
-    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out, LongSupplier remainingMillis) {
+    public void handleStreaming(APIGatewayV2HTTPEvent event, ResponseStream out, Context lambda) {
         StreamingEndpoint streaming = streamingRoutes.get(event.getRouteKey());
         if (streaming == null) {
-            writeQuietly(out, handle(event, remainingMillis));
+            writeQuietly(out, handle(event, lambda));
             return;
         }
         String requestId = Ids.newId("req");
-        Log.setRequestId(requestId);
-        long started = System.nanoTime();
+        Invocation invocation = begin(event, requestId, lambda);
         String route = String.valueOf(event.getRouteKey());
         ApiResponse failure = null;
         try {
             try {
-                streaming.handle(ApiRequest.from(event, requestId, remainingMillis), out);
+                streaming.handle(ApiRequest.from(event, requestId, remainingMillis(lambda)), out);
             } catch (TollgateException e) {
                 failure = errors.render(e, requestId);
             } catch (java.io.IOException e) {
@@ -149,15 +154,35 @@ public final class Router {
             if (failure != null && !out.started()) {
                 out.write(failure, requestId);
             }
-            LOG.info("request", "route", route, "status", failure != null ? failure.status() : 200,
-                    "streamed", true, "duration_ms", (System.nanoTime() - started) / 1_000_000);
         } catch (java.io.IOException e) {
             LOG.info("client went away before the error response", "route", route);
         } catch (Throwable e) {
             writeQuietly(out, ErrorResponses.lastResort(requestId));
         } finally {
-            Log.clearRequestId();
+            endQuietly(invocation, "request", "route", route,
+                    "status", failure != null ? failure.status() : 200, "streamed", true);
         }
+    }
+
+    private static Invocation begin(APIGatewayV2HTTPEvent event, String requestId, Context lambda) {
+        String apiGatewayRequestId = event.getRequestContext() == null ? null
+                : event.getRequestContext().getRequestId();
+        String lambdaRequestId = lambda == null ? null : lambda.getAwsRequestId();
+        return Invocation.begin(LOG, lambda == null ? null : lambda.getFunctionName(),
+                new Log.Correlation(requestId, lambdaRequestId, apiGatewayRequestId, null));
+    }
+
+    /** The summary line must not turn an answer already made into a thrown error (it can fail when memory is out). */
+    private static void endQuietly(Invocation invocation, String message, Object... keyValues) {
+        try {
+            invocation.end(message, keyValues);
+        } catch (Throwable e) {
+            // The response still goes out; Invocation.end has unbound the request's ids and metrics.
+        }
+    }
+
+    private static LongSupplier remainingMillis(Context lambda) {
+        return lambda == null ? null : () -> lambda.getRemainingTimeInMillis();
     }
 
     private static void writeQuietly(ResponseStream out, APIGatewayV2HTTPResponse response) {

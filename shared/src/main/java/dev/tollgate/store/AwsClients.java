@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Builds the AWS SDK clients once per container, with everything explicit: the URL-connection HTTP client (fast
  * cold start), the region from {@code AWS_REGION}, credentials from the Lambda environment, and an endpoint
  * override ({@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_KMS}, or {@code AWS_ENDPOINT_URL}) so the same
- * code runs against DynamoDB Local, moto or LocalStack by configuration only.
+ * code runs against DynamoDB Local, moto or LocalStack by configuration only. Every client reports its calls to the
+ * request's metrics ({@link AwsCallMetrics}).
  */
 public final class AwsClients {
     private final Config config;
@@ -61,7 +62,8 @@ public final class AwsClients {
     }
 
     private ClientOverrideConfiguration overrides() {
-        var builder = ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(10));
+        var builder = ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(10))
+                .addExecutionInterceptor(AwsCallMetrics.INSTANCE);
         if (interceptor != null) {
             builder.addExecutionInterceptor(interceptor);
         }

@@ -4,7 +4,9 @@ import dev.tollgate.app.Services;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
+import dev.tollgate.store.AwsClients;
 import dev.tollgate.testkit.DynamoExtension;
+import dev.tollgate.testkit.MotoServer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,6 +32,23 @@ public final class TestServices {
                 .forEach(p -> env.put(Provider.baseUrlVariable(p.id()), "off"));
         env.putAll(overrides);
         return Config.of(env);
+    }
+
+    /**
+     * {@link #config} with AWS KMS served by {@code moto} (a fresh key created there), or with the local keyring
+     * when {@code moto} is null (moto_server not installed).
+     */
+    public static Config configWithKms(DynamoExtension dynamo, MotoServer moto, Map<String, String> overrides) {
+        Config base = config(dynamo, overrides);
+        if (moto == null) {
+            return base;
+        }
+        Config kmsAtMoto = base.with("AWS_ENDPOINT_URL_KMS", moto.endpoint().toString())
+                .with("AWS_ACCESS_KEY_ID", "testing").with("AWS_SECRET_ACCESS_KEY", "testing");
+        try (var kms = new AwsClients(kmsAtMoto, null).kms()) {
+            String key = kms.createKey(b -> b.description("tollgate test key")).keyMetadata().arn();
+            return kmsAtMoto.with("TOLLGATE_KMS_MODE", "aws").with("TOLLGATE_KMS_KEY_ID", key);
+        }
     }
 
     public static String randomMasterKey() {

@@ -62,7 +62,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event);
+        return router.handle(event, context);
     }
 
     /** Maps operator JSON to {@link AccountService} calls and results back to JSON; no business rules here. */

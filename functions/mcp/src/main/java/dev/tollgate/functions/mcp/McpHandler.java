@@ -54,6 +54,6 @@ public final class McpHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event, context == null ? null : context::getRemainingTimeInMillis);
+        return router.handle(event, context);
     }
 }

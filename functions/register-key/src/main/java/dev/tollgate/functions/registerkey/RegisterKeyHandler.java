@@ -56,7 +56,7 @@ public final class RegisterKeyHandler implements RequestHandler<APIGatewayV2HTTP
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event);
+        return router.handle(event, context);
     }
 
     /** JSON in, one {@link KeyRegistry} call, JSON out. */

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.tollgate.app.Services;
 import dev.tollgate.billing.HoldSweeper;
+import dev.tollgate.domain.Ids;
+import dev.tollgate.log.Invocation;
 import dev.tollgate.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,9 +33,19 @@ public final class SweeperHandler implements RequestHandler<Map<String, Object>,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        HoldSweeper.Result result = sweeper.sweep(MAX_PER_RUN,
-                () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MS);
-        LOG.info("sweep finished", "expired_found", result.found(), "released", result.released(),
+        Object eventId = event == null ? null : event.get("id");
+        Invocation invocation = Invocation.begin(LOG, context == null ? null : context.getFunctionName(),
+                new Log.Correlation(Ids.newId("req"), context == null ? null : context.getAwsRequestId(), null,
+                        eventId == null ? null : eventId.toString()));
+        HoldSweeper.Result result;
+        try {
+            result = sweeper.sweep(MAX_PER_RUN,
+                    () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MS);
+        } catch (RuntimeException e) {
+            invocation.end("sweep failed", "error", e.getClass().getName());
+            throw e;
+        }
+        invocation.end("sweep finished", "expired_found", result.found(), "released", result.released(),
                 "already_closed", result.alreadyClosed(), "failed", result.failed());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("expired_found", result.found());

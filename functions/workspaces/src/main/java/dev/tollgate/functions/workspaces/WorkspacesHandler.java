@@ -87,7 +87,7 @@ public final class WorkspacesHandler implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return router.handle(event);
+        return router.handle(event, context);
     }
 
     private Acting inWorkspace(ApiRequest request) {

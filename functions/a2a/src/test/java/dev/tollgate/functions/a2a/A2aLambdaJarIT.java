@@ -1,0 +1,96 @@
+package dev.tollgate.functions.a2a;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.tollgate.testing.LambdaJarChecks.body;
+import static dev.tollgate.testing.LambdaJarChecks.event;
+import static dev.tollgate.testing.LambdaJarChecks.withBody;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.tollgate.app.Services;
+import dev.tollgate.config.Config;
+import dev.tollgate.domain.Credits;
+import dev.tollgate.domain.Plan;
+import dev.tollgate.testing.LambdaJarChecks;
+import dev.tollgate.testing.TestServices;
+import dev.tollgate.testkit.DynamoExtension;
+import dev.tollgate.testkit.LambdaJar;
+import dev.tollgate.testkit.MotoServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The shaded A2aFunction jar alone (minimized): the public agent card, and a credits-mode {@code message/send}
+ * through DynamoDB Local, KMS (moto_server when installed, else the local keyring) and HttpClient 5 to a WireMock
+ * upstream, answered as a completed task in the A2A SDK's types; then {@code tasks/get} finds that task.
+ */
+class A2aLambdaJarIT {
+    private static final String PLATFORM_KEY = "tvly-platPLATplatPLATplat01";
+
+    @RegisterExtension
+    static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
+
+    private static MotoServer moto;
+    private static WireMockServer upstream;
+
+    @BeforeAll
+    static void start() {
+        moto = MotoServer.available() ? MotoServer.start() : null;
+        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        upstream.start();
+        upstream.stubFor(post(urlPathEqualTo("/search")).withHeader("Authorization", equalTo("Bearer " + PLATFORM_KEY))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.stop();
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @Test
+    void theJarAloneServesTheCardAndACreditsCall() throws Exception {
+        Config config = TestServices.configWithKms(DYNAMO, moto, Map.of("TOLLGATE_UPSTREAM_TAVILY_URL",
+                upstream.baseUrl(), "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true"));
+        Services seed = Services.create(config);
+        seed.keyRegistry().setPlatformKey("test", "tavily", PLATFORM_KEY);
+        var customer = LambdaJarChecks.customer(seed, Plan.PRO, 10 * Credits.MICROS_PER_CREDIT);
+        try (LambdaJar jar = LambdaJar.ofThisModule()) {
+            Object handler = jar.handler("dev.tollgate.functions.a2a.A2aHandler", config.asMap());
+
+            JsonNode card = jar.invoke(handler, event("a2a/get-agent-card.json", Map.of()), "A2aFunction");
+            assertEquals(200, card.path("statusCode").asInt(), card.toString());
+            assertEquals("0.3.0", body(card).path("protocolVersion").asText(), card.toString());
+
+            String send = withBody(event("a2a/message-send.json", customer.placeholders()), """
+                    {"jsonrpc":"2.0","id":"1","method":"message/send","params":{"message":{"kind":"message",
+                     "role":"user","messageId":"jar-test-1","parts":[{"kind":"data","data":{"tool":"tavily",
+                     "operation":"search","input":{"query":"lambda java"}}}]}}}""");
+            JsonNode sent = jar.invoke(handler, send, "A2aFunction");
+            assertEquals(200, sent.path("statusCode").asInt(), sent.toString());
+            JsonNode task = body(sent).path("result");
+            assertEquals("completed", task.path("status").path("state").asText(), sent.toString());
+            assertEquals("credits", task.path("metadata").path("tollgate/billing").path("mode").asText(),
+                    sent.toString());
+
+            String get = withBody(event("a2a/tasks-get.json", customer.placeholders()),
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"2\",\"method\":\"tasks/get\",\"params\":{\"id\":\""
+                            + task.path("id").asText() + "\"}}");
+            JsonNode got = jar.invoke(handler, get, "A2aFunction");
+            assertEquals("completed", body(got).path("result").path("status").path("state").asText(), got.toString());
+
+            LambdaJarChecks.assertHealthy(jar, 3);
+        }
+        assertEquals(9 * Credits.MICROS_PER_CREDIT, seed.ledger().balance(customer.accountId()).available());
+    }
+}
