@@ -10,13 +10,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
+import dev.tollgate.http.JsonLimits;
 import org.junit.jupiter.api.Test;
 
 /** A provider answer is rendered before money moves: what cannot be written is an upstream error, not a 500. */
 class ResultRenderingTest {
 
+    /**
+     * A provider's answer as the engine reads it: {@code Json.MAPPER} with Jackson's stream limits (number length,
+     * depth), not the stricter limits of a caller's document ({@code Json.read}), which refuse such numbers outright.
+     */
     private static JsonNode parse(String json) throws Exception {
-        return Json.read(json);
+        return Json.MAPPER.readTree(json);
     }
 
     @Test
@@ -28,7 +33,9 @@ class ResultRenderingTest {
     @Test
     void aNumberThePlainWriterRefusesIsAnUpstreamError() throws Exception {
         // What a customer's own Ollama server can send: it parses, but WRITE_BIGDECIMAL_AS_PLAIN cannot write it.
-        JsonNode bomb = parse("{\"message\":{\"content\":\"hi\"},\"eval_duration\":1e999999999}");
+        String answer = "{\"message\":{\"content\":\"hi\"},\"eval_duration\":1e999999999}";
+        assertThrows(JsonLimits.Violation.class, () -> Json.read(answer), "a caller could not send it at all");
+        JsonNode bomb = parse(answer);
         assertThrows(Exception.class, () -> Json.write(bomb), "the product mapper cannot write it");
         TollgateException e = assertThrows(TollgateException.class, () -> ResultRendering.requireRenderable(bomb));
         assertEquals(ErrorCode.UPSTREAM_ERROR, e.code());
