@@ -46,7 +46,6 @@ public enum ErrorCode {
     PROVIDER_AUTH_FAILED(502, "provider_auth_failed"),
     UPSTREAM_RESPONSE_TOO_LARGE(502, "upstream_response_too_large"),
     PROVIDER_UNAVAILABLE(503, "provider_unavailable"),
-    TOOL_CALL_NOT_RUN(503, "tool_call_not_run"),
     TIME_BUDGET_EXHAUSTED(503, "time_budget_exhausted"),
     TEMPORARILY_UNAVAILABLE(503, "temporarily_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_timeout");

@@ -33,8 +33,8 @@ import java.util.Map;
  * whole: its items that are no calls (reasoning, messages) are skipped.
  *
  * <p>API Gateway answers within 30 s, so a call is not started once the request has run for the configured budget
- * ({@code TOLLGATE_TOOL_CALLS_BUDGET_SECONDS}, default 20): its message says {@code tool_call_not_run}, and sending the
- * batch again runs it while the finished calls replay.
+ * ({@code TOLLGATE_TOOL_CALLS_BUDGET_SECONDS}, default 20): its message says {@code time_budget_exhausted} (as a call
+ * {@code /mcp} could not start in time), and sending the batch again runs it while the finished calls replay.
  */
 public final class ToolCallBatch {
     public static final int MAX_CALLS = 16;
@@ -79,7 +79,7 @@ public final class ToolCallBatch {
             if (item.problem() != null) {
                 outcome = CallOutcome.failure(ErrorResponses.callError(item.problem(), callRequestId));
             } else if (i > 0 && !Duration.between(started, clock.instant()).minus(budget).isNegative()) {
-                outcome = CallOutcome.failure(ErrorResponses.callError(new TollgateException(ErrorCode.TOOL_CALL_NOT_RUN,
+                outcome = CallOutcome.failure(ErrorResponses.callError(new TollgateException(ErrorCode.TIME_BUDGET_EXHAUSTED,
                         "Not run: the calls before it used this request's " + budget.toSeconds() + " s budget. Send it "
                                 + "again with the same id; calls that already ran are replayed, not charged again",
                         Map.of("tool_call_id", item.id())), callRequestId));

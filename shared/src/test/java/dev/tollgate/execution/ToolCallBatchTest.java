@@ -198,8 +198,8 @@ class ToolCallBatchTest {
                 + chat("c4", "tavily_search", "{}") + "]}"), "req_http");
         assertEquals(List.of("c1", "c2"), executor.executed.stream().map(ExecutionRequest::idempotencyKey).toList());
         JsonNode notRun = content(answer.path("messages").get(2)).path("error");
-        assertEquals("tool_call_not_run", notRun.path("code").asText());
+        assertEquals("time_budget_exhausted", notRun.path("code").asText());
         assertEquals("c3", notRun.path("tool_call_id").asText());
-        assertEquals("tool_call_not_run", answer.path("billing").get(3).path("error_code").asText());
+        assertEquals("time_budget_exhausted", answer.path("billing").get(3).path("error_code").asText());
     }
 }
