@@ -47,6 +47,8 @@ public final class Router {
 
     private final Map<String, Endpoint> routes = new LinkedHashMap<>();
     private final Map<String, StreamingEndpoint> streamingRoutes = new LinkedHashMap<>();
+    /** Routes whose door answers failures in a shape of its own (A2A's JSON-RPC beside its REST-shaped card). */
+    private final Map<String, ErrorRenderer> routeErrors = new LinkedHashMap<>();
     private final ErrorRenderer errors;
 
     /** A router answering failures with the REST error envelope. */
@@ -77,6 +79,17 @@ public final class Router {
         return this;
     }
 
+    /** A route whose failures, even those the router catches, are answered by {@code errors}. */
+    public Router route(String routeKey, Endpoint endpoint, ErrorRenderer errors) {
+        route(routeKey, endpoint);
+        routeErrors.put(routeKey, errors);
+        return this;
+    }
+
+    private ErrorRenderer errorsFor(String routeKey) {
+        return routeErrors.getOrDefault(routeKey, errors);
+    }
+
     /** Without a Lambda context (tests, tools): no Lambda request id or function name on the lines, no deadline. */
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         return handle(event, null);
@@ -105,7 +118,7 @@ public final class Router {
                 method = request.method();
                 response = dispatch(request);
             } catch (TollgateException e) {
-                response = errors.render(e, requestId);
+                response = errorsFor(route).render(e, requestId);
             } catch (Throwable e) {
                 // Deliberately every Throwable: the caller gets our envelope and request id whatever broke.
                 response = internalError(e, route, requestId);
@@ -145,7 +158,7 @@ public final class Router {
             try {
                 streaming.handle(ApiRequest.from(event, requestId, remainingMillis(lambda)), out);
             } catch (TollgateException e) {
-                failure = errors.render(e, requestId);
+                failure = errorsFor(route).render(e, requestId);
             } catch (java.io.IOException e) {
                 LOG.info("client went away during a streamed response", "route", route);
             } catch (Throwable e) {
@@ -206,7 +219,7 @@ public final class Router {
         } catch (Throwable logFailed) {
             // Nothing more to do: the response below still goes out.
         }
-        return errors.render(ErrorResponses.internalError(), requestId);
+        return errorsFor(route).render(ErrorResponses.internalError(), requestId);
     }
 
     private ApiResponse dispatch(ApiRequest request) {

@@ -97,6 +97,22 @@ class RouterTest {
     }
 
     @Test
+    void aRouteWithItsOwnEnvelopeKeepsItWhileTheOtherRoutesAnswerRest() throws Exception {
+        Router a2a = new Router()
+                .route("GET /.well-known/agent-card.json", r -> { throw new IllegalStateException("bug"); })
+                .route("POST /a2a", r -> ApiResponse.ok(Map.of()), ErrorResponses::jsonRpcRejection);
+        String big = "{\"pad\":\"" + "a".repeat(1_100_000) + "\"}";
+        var tooLarge = a2a.handle(event("POST /a2a", "POST", "/a2a", big, Map.of()));
+        assertEquals(413, tooLarge.getStatusCode());
+        JsonNode rpc = Json.read(tooLarge.getBody());
+        assertEquals("2.0", rpc.path("jsonrpc").asText());
+        assertEquals("payload_too_large", rpc.path("error").path("data").path("code").asText());
+        var card = a2a.handle(event("GET /.well-known/agent-card.json", "GET", "/.well-known/agent-card.json", null,
+                Map.of()));
+        assertEquals("internal_error", error(card).path("code").asText());
+    }
+
+    @Test
     void aTrailingSlashIsAnotherPathAnd404NeverAMisconfiguration() throws Exception {
         var slash = router.handle(event("$default", "GET", "/api/v1/key/", null, Map.of()));
         assertEquals(404, slash.getStatusCode());

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tollgate.a2a.A2aEndpoint;
 import dev.tollgate.app.Services;
 import dev.tollgate.execution.ExecutionService;
+import dev.tollgate.http.ErrorResponses;
 import dev.tollgate.http.Router;
 
 /**
@@ -32,7 +33,8 @@ public final class A2aHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     public A2aHandler(A2aEndpoint a2a) {
         this.router = new Router()
                 .route("GET /.well-known/agent-card.json", a2a::card)
-                .route("POST /a2a", a2a::post);
+                // Failures the router itself answers (a body over 1 MiB, a bug) are JSON-RPC errors too, as on /mcp.
+                .route("POST /a2a", a2a::post, ErrorResponses::jsonRpcRejection);
     }
 
     @Override
