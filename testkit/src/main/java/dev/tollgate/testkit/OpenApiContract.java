@@ -27,17 +27,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * An OpenAPI 3.1 document as a contract for HTTP exchanges: {@link #check} says how a response breaks it — a route or
  * status the document does not have, a body with a field or value its schema does not allow (schemas are validated
  * with the OpenAPI 3.1 dialect of JSON Schema 2020-12). Requests to no route, or to a documented path with another
- * method, may be answered by the API's 404/405 fallback in the document's {@code Error} shape.
+ * method, may be answered by the API's 404/405 fallback in the document's {@code Error} shape. A path item's
+ * {@value #ANY_METHOD} (API Gateway's own OpenAPI extension) documents an {@code ANY} route: it answers every method
+ * the path documents no operation for. As in API Gateway, a trailing slash makes another path.
  */
 public final class OpenApiContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DOCUMENT = "https://tollgate.invalid/openapi.json";
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+    /** The path item key of an {@code ANY} route. */
+    static final String ANY_METHOD = "x-amazon-apigateway-any-method";
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options",
+            ANY_METHOD);
 
-    /** One documented operation. */
+    /** One documented operation; {@code method} is its key in the path item ({@value #ANY_METHOD} for ANY). */
     public record Route(String method, String template) {
         public String routeKey() {
-            return method.toUpperCase(Locale.ROOT) + " " + template;
+            return (any() ? "ANY" : method.toUpperCase(Locale.ROOT)) + " " + template;
+        }
+
+        public boolean any() {
+            return method.equals(ANY_METHOD);
         }
     }
 
@@ -88,16 +97,21 @@ public final class OpenApiContract {
         return List.copyOf(routes);
     }
 
-    /** The documented operation a request reaches, the most literal template first. */
+    /**
+     * The documented operation a request reaches, the most literal template first; a route of the request's own method
+     * before an {@code ANY} route of the same template.
+     */
     public Optional<Route> route(String method, String path) {
         Route best = null;
-        int bestLiterals = -1;
+        int bestScore = -1;
         for (Route route : routes) {
-            if (route.method().equalsIgnoreCase(method)) {
+            boolean exact = route.method().equalsIgnoreCase(method);
+            if (exact || route.any()) {
                 int literals = literalMatch(route.template(), path);
-                if (literals > bestLiterals) {
+                int score = literals < 0 ? -1 : literals * 2 + (exact ? 1 : 0);
+                if (score > bestScore) {
                     best = route;
-                    bestLiterals = literals;
+                    bestScore = score;
                 }
             }
         }
@@ -169,7 +183,7 @@ public final class OpenApiContract {
     /** The number of literal segments a template shares with the path, or -1 when it does not match. */
     static int literalMatch(String template, String path) {
         String[] t = template.split("/", -1);
-        String[] p = (path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path).split("/", -1);
+        String[] p = path.split("/", -1);
         if (t.length != p.length) {
             return -1;
         }
