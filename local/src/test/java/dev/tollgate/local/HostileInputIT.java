@@ -60,8 +60,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * headers, and every method a path does not serve.
  *
  * <p>For every response: never a 5xx; an error is its door's envelope ({@link Envelope}: {@code {"error": {"code",
- * "message", "request_id"}}}, or a JSON-RPC error object on {@code /mcp}); no body names a Java class or holds a stack
- * frame.
+ * "message", "request_id"}}}, a JSON-RPC error object on {@code /mcp} and {@code /a2a}, OpenAI's error object on
+ * {@code /v1/*}); no body names a Java class or holds a stack frame.
  * Afterwards the runner still serves a fresh account. The count and figures are printed and written to
  * {@code local/target/hostile-input-corpus.json} (docs/RELIABILITY.md quotes the last run).
  */
@@ -342,6 +342,9 @@ class HostileInputIT {
         if (reply.body().isEmpty()) {
             return reply.status() >= 400 ? "error without a body" : null;
         }
+        if (reply.status() < 400 && reply.contentType().startsWith("text/event-stream")) {
+            return streamProblem(reply.body());
+        }
         JsonNode json;
         try {
             json = JSON.readTree(reply.body());
@@ -352,6 +355,30 @@ class HostileInputIT {
             return null;
         }
         return probe.envelope().holds(json) ? null : "not the " + probe.envelope() + " error envelope";
+    }
+
+    /** A streamed answer ({@code stream: true} on /v1) is whole: JSON events, then {@code data: [DONE]}. */
+    private static String streamProblem(String stream) {
+        boolean done = false;
+        for (String line : stream.split("\n")) {
+            if (!line.startsWith("data: ")) {
+                continue;
+            }
+            if (done) {
+                return "an event after [DONE]";
+            }
+            String data = line.substring("data: ".length()).strip();
+            if (data.equals("[DONE]")) {
+                done = true;
+                continue;
+            }
+            try {
+                JSON.readTree(data);
+            } catch (IOException e) {
+                return "a streamed event that is not JSON";
+            }
+        }
+        return done ? null : "a stream without data: [DONE]";
     }
 
     /**
@@ -377,12 +404,24 @@ class HostileInputIT {
                 return "2.0".equals(json.path("jsonrpc").asText()) && error.path("code").isInt()
                         && error.path("message").isTextual();
             }
+        },
+        /** OpenAI's error object, Tollgate's code in {@code code}: {@code {"error": {"message", "type", "code"}}}. */
+        OPENAI {
+            @Override
+            boolean holds(JsonNode json) {
+                JsonNode error = json.path("error");
+                return error.path("message").isTextual() && error.path("type").isTextual()
+                        && error.path("code").isTextual() && !error.path("code").asText().isEmpty();
+            }
         };
 
         abstract boolean holds(JsonNode json);
 
         static Envelope of(RouteSpec route) {
-            return route.path().equals("/mcp") ? JSON_RPC : REST;
+            if (route.path().equals("/mcp") || route.path().equals("/a2a")) {
+                return JSON_RPC;
+            }
+            return route.path().startsWith("/v1/") ? OPENAI : REST;
         }
     }
 
@@ -493,10 +532,15 @@ class HostileInputIT {
             }
         }
 
-        // Methods this path does not serve (and HEAD, OPTIONS, and one no one serves).
+        // Methods this path does not serve (and HEAD, OPTIONS, and one no one serves). A method no route of the path
+        // takes reaches the $default route, whose answer is REST's envelope; the path's door answers only the methods
+        // it routes (/mcp routes ANY).
         for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "PROPFIND")) {
             if (!method.equals(route.method())) {
-                probes.add(new Probe("method", method, path, authed, method.equals("GET") || method.equals("HEAD") ? null : "{}", envelope));
+                boolean routed = dev.tollgate.http.ApiRoutes.ALL.contains(method + " " + route.path())
+                        || dev.tollgate.http.ApiRoutes.ALL.contains("ANY " + route.path());
+                probes.add(new Probe("method", method, path, authed, method.equals("GET") || method.equals("HEAD") ? null : "{}",
+                        routed ? envelope : Envelope.REST));
             }
         }
         if (mcp) {
@@ -693,7 +737,11 @@ class HostileInputIT {
 
     // ---- HTTP ------------------------------------------------------------------------------------------------
 
-    record Reply(int status, String body) {
+    record Reply(int status, String body, String contentType) {
+        Reply(int status, String body) {
+            this(status, body, "");
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -753,7 +801,8 @@ class HostileInputIT {
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(request::header);
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body() == null ? "" : response.body());
+            return new Reply(response.statusCode(), response.body() == null ? "" : response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException | IllegalArgumentException e) {
             return new Reply(-1, e.toString());
         } catch (InterruptedException e) {
