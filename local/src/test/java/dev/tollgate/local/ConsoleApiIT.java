@@ -163,12 +163,25 @@ class ConsoleApiIT {
                 + "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"q\"},\"_meta\":{\"tollgate/run\":\"run-mcp\"}}}",
                 "Accept", "application/json, text/event-stream"));
         assertFalse(mcp.path("result").path("isError").asBoolean(), mcp.toString());
+        JsonNode batch = ok(call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":["
+                + "{\"id\":\"call_r1\",\"type\":\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}},"
+                + "{\"id\":\"call_r2\",\"type\":\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}}]}",
+                "X-Tollgate-Run", "run-tools"));
+        assertTrue(batch.path("billing").get(1).path("error_code").isNull(), batch.toString());
+        JsonNode a2a = ok(call("POST", "/a2a", owner, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":"
+                + "{\"message\":{\"kind\":\"message\",\"role\":\"user\",\"messageId\":\"m-run\",\"metadata\":"
+                + "{\"tollgate/run\":\"run-a2a\"},\"parts\":[{\"kind\":\"data\",\"data\":{\"name\":\"tavily_search\","
+                + "\"arguments\":{}}}]}}}"));
+        assertEquals("completed", a2a.path("result").path("status").path("state").asText(), a2a.toString());
 
         JsonNode runs = ok(call("GET", "/api/v1/runs", owner, null)).path("data");
         Map<String, JsonNode> byRun = new LinkedHashMap<>();
         runs.forEach(r -> byRun.put(r.path("run_id").isNull() ? "agent:" + r.path("agent_id").asText()
                 : r.path("run_id").asText(), r));
-        assertEquals(Set.of("run-a", "run-b", "run-mcp", "agent:" + agentId), byRun.keySet(), runs.toString());
+        assertEquals(Set.of("run-a", "run-b", "run-mcp", "run-tools", "run-a2a", "agent:" + agentId), byRun.keySet(),
+                runs.toString());
+        assertEquals(2, byRun.get("run-tools").path("calls").asInt(), "one run for the whole batch");
+        assertEquals(1, byRun.get("run-a2a").path("calls").asInt());
         JsonNode runA = byRun.get("run-a");
         assertEquals(2, runA.path("calls").asInt());
         assertEquals(chat.path("billing").path("usage").path("input_tokens").asLong(), runA.path("input_tokens").asLong());
@@ -215,6 +228,14 @@ class ConsoleApiIT {
                 + "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"q\"},\"_meta\":{\"tollgate/run\":\"" + "x".repeat(129) + "\"}}}",
                 "Accept", "application/json, text/event-stream"));
         assertEquals(-32602, badMeta.path("error").path("code").asInt(), badMeta.toString());
+        Reply badBatch = call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":[{\"id\":\"call_x\",\"type\":"
+                + "\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}}]}", "X-Tollgate-Run", "a/b");
+        expectError(400, "validation_failed", badBatch);
+        assertEquals("/headers/X-Tollgate-Run", badBatch.json().path("error").path("pointer").asText());
+        JsonNode badA2a = ok(call("POST", "/a2a", owner, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"message/send\","
+                + "\"params\":{\"message\":{\"kind\":\"message\",\"role\":\"user\",\"messageId\":\"m-bad\",\"metadata\":"
+                + "{\"tollgate/run\":\"a b\"},\"parts\":[{\"kind\":\"data\",\"data\":{\"name\":\"tavily_search\"}}]}}}"));
+        assertEquals(-32602, badA2a.path("error").path("code").asInt(), badA2a.toString());
         expectError(404, "not_found", call("GET", "/api/v1/runs/run-a", person(1), null));
         expectError(404, "not_found", call("GET", "/api/v1/runs/no-such-run", owner, null));
         expectError(400, "invalid_cursor", call("GET", "/api/v1/runs?cursor=bm9wZQ", owner, null));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
+import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.CallOutcome;
 import dev.tollgate.execution.ExecutionService;
@@ -107,6 +108,7 @@ public final class A2aTasks {
         if (message.getTaskId() != null) {
             refuseContinuation(acting, message.getTaskId());
         }
+        String runId = runId(message.getMetadata());
         String taskId = derivedId("task", acting.accountId(), messageId);
         String contextId = message.getContextId() != null ? message.getContextId()
                 : derivedId("ctx", acting.accountId(), messageId);
@@ -119,8 +121,8 @@ public final class A2aTasks {
             return finish(acting, taskId, contextId, null, now, CallOutcome.failure(ErrorResponses.callError(e, requestId)));
         }
         CallOutcome outcome = call.name() != null
-                ? invoker.callByName(acting, call.name(), call.input(), messageId, null, requestId)
-                : invoker.call(acting, call.tool(), call.operation(), call.input(), messageId, null, requestId);
+                ? invoker.callByName(acting, call.name(), call.input(), messageId, runId, requestId)
+                : invoker.call(acting, call.tool(), call.operation(), call.input(), messageId, runId, requestId);
         if (outcome.replayed()) {
             Optional<ObjectNode> original = stored(acting, taskId);
             if (original.isPresent() && TaskState.COMPLETED.asString().equals(state(original.get()))) {
@@ -314,6 +316,18 @@ public final class A2aTasks {
     // ------------------------------------------------------------------------------------------------------------
     // Ids
     // ------------------------------------------------------------------------------------------------------------
+
+    /** {@code metadata["tollgate/run"]}: the run of the run history the call belongs to, as X-Tollgate-Run on REST. */
+    private static String runId(Map<String, Object> metadata) {
+        Object run = metadata == null ? null : metadata.get(RunIds.METADATA_KEY);
+        if (run == null) {
+            return null;
+        }
+        if (!(run instanceof String text) || !RunIds.isValid(text)) {
+            throw RpcFailure.invalidParams("message.metadata[\"" + RunIds.METADATA_KEY + "\"] must be " + RunIds.RULE);
+        }
+        return text;
+    }
 
     /** {@code prefix_} + 32 hex digits of SHA-256(prefix, account, messageId): the same message, the same id. */
     static String derivedId(String prefix, String accountId, String messageId) {

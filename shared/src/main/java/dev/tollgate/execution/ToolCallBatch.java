@@ -63,8 +63,12 @@ public final class ToolCallBatch {
     private record Item(String id, String name, JsonNode arguments, TollgateException problem) {
     }
 
-    /** Runs the body's {@code tool_calls}; answers {@code {"messages": [...], "billing": [...]}}. */
-    public ObjectNode run(Acting acting, JsonNode body, String requestId) {
+    /**
+     * Runs the body's {@code tool_calls}; answers {@code {"messages": [...], "billing": [...]}}.
+     *
+     * @param runId the run of the run history every call belongs to ({@code X-Tollgate-Run}), or null
+     */
+    public ObjectNode run(Acting acting, JsonNode body, String runId, String requestId) {
         List<Item> items = items(body.get("tool_calls"));
         Instant started = clock.instant();
         ObjectNode answer = Json.object();
@@ -84,7 +88,7 @@ public final class ToolCallBatch {
                                 + "again with the same id; calls that already ran are replayed, not charged again",
                         Map.of("tool_call_id", item.id())), callRequestId));
             } else {
-                outcome = invoker.callByName(current, item.name(), item.arguments(), item.id(), null, callRequestId);
+                outcome = invoker.callByName(current, item.name(), item.arguments(), item.id(), runId, callRequestId);
                 if (!outcome.failed() && outcome.billing() != null
                         && "credits".equals(outcome.billing().path("mode").asText())) {
                     current = acting.withoutEntryBalance();

@@ -49,7 +49,7 @@ public final class McpTools {
     public static final String META_REPLAYED = "tollgate/replayed";
     public static final String META_IDEMPOTENCY_KEY = "tollgate/idempotency_key";
     /** Groups the call into a run of the run history, as {@code X-Tollgate-Run} does on REST. */
-    public static final String META_RUN = "tollgate/run";
+    public static final String META_RUN = RunIds.METADATA_KEY;
     /** Same limit as the REST {@code Idempotency-Key} header (SPEC 7.3). */
     static final int MAX_IDEMPOTENCY_KEY = 255;
 

@@ -64,6 +64,24 @@ class A2aDispatcherTest {
     }
 
     @Test
+    void theMessagesRunMetadataGroupsTheCallIntoARun() {
+        String call = dataPart("{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a2a\"}}");
+        task(A2aTestSupport.request(1, "message/send", "{\"message\":{\"kind\":\"message\",\"role\":\"user\","
+                + "\"messageId\":\"m-run\",\"metadata\":{\"tollgate/run\":\"nightly-7\"},\"parts\":" + call + "}}"));
+        assertEquals("nightly-7", a2a.executor.executed.get(0).runId());
+        task(send("m-norun", call));
+        assertEquals(null, a2a.executor.executed.get(1).runId(), "no metadata, no run");
+
+        for (String bad : new String[] {"\"has spaces\"", "42", "\"" + "x".repeat(129) + "\""}) {
+            JsonNode error = rpcError(a2a.rpc(A2aTestSupport.request(2, "message/send", "{\"message\":{\"kind\":"
+                    + "\"message\",\"role\":\"user\",\"messageId\":\"m-bad\",\"metadata\":{\"tollgate/run\":" + bad
+                    + "},\"parts\":" + call + "}}")), -32602);
+            assertTrue(error.path("message").asText().contains("tollgate/run"), error.toString());
+        }
+        assertEquals(2, a2a.executor.executed.size(), "a refused run id runs nothing");
+    }
+
+    @Test
     void theNameAndArgumentsShapeIsTheSameCall() {
         task(send("m-2", dataPart("{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"a2a\"}}")));
         ExecutionRequest executed = a2a.executor.executed.get(0);

@@ -36,7 +36,7 @@ class ToolCallBatchTest {
             Clock.fixed(Instant.parse("2026-04-16T12:00:00Z"), ZoneOffset.UTC), Duration.ofSeconds(20));
 
     private JsonNode run(String toolCalls) throws Exception {
-        return batch.run(ACTING, Json.read("{\"tool_calls\":" + toolCalls + "}"), "req_http");
+        return batch.run(ACTING, Json.read("{\"tool_calls\":" + toolCalls + "}"), null, "req_http");
     }
 
     private static String chat(String id, String name, String arguments) {
@@ -69,6 +69,15 @@ class ToolCallBatchTest {
         assertEquals("call_1", billing.get(0).path("tool_call_id").asText());
         assertEquals("credits", billing.get(0).path("mode").asText());
         assertTrue(billing.get(0).path("error_code").isNull());
+    }
+
+    @Test
+    void everyCallOfTheBatchBelongsToItsRun() throws Exception {
+        batch.run(ACTING, Json.read("{\"tool_calls\":[" + chat("call_1", "tavily_search", "{}") + ","
+                + chat("call_2", "context7_resolve_library", "{\"query\":\"react\"}") + "]}"), "run-42", "req_http");
+        assertEquals(List.of("run-42", "run-42"), executor.executed.stream().map(ExecutionRequest::runId).toList());
+        run("[" + chat("call_3", "tavily_search", "{}") + "]");
+        assertEquals(null, executor.executed.get(2).runId(), "no header, no run");
     }
 
     @Test
@@ -195,7 +204,7 @@ class ToolCallBatchTest {
         ToolCallBatch timed = new ToolCallBatch(invoker, slow, Duration.ofSeconds(20));
         JsonNode answer = timed.run(ACTING, Json.read("{\"tool_calls\":[" + chat("c1", "tavily_search", "{}") + ","
                 + chat("c2", "tavily_search", "{}") + "," + chat("c3", "tavily_search", "{}") + ","
-                + chat("c4", "tavily_search", "{}") + "]}"), "req_http");
+                + chat("c4", "tavily_search", "{}") + "]}"), null, "req_http");
         assertEquals(List.of("c1", "c2"), executor.executed.stream().map(ExecutionRequest::idempotencyKey).toList());
         JsonNode notRun = content(answer.path("messages").get(2)).path("error");
         assertEquals("time_budget_exhausted", notRun.path("code").asText());

@@ -28,8 +28,6 @@ import dev.tollgate.http.Router;
  */
 public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final int MAX_ID = 64;
-    /** Groups calls into a run of the run history (GET /api/v1/runs). */
-    static final String RUN_HEADER = "X-Tollgate-Run";
 
     private final Router router;
 
@@ -51,7 +49,7 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
                         r.query("format").orElse(null))))
                 // Built on first use, so that execute's cold start does not pay for the tool-calls wiring.
                 .route("POST /api/v1/tool-calls", r -> ApiResponse.ok(services.toolCallBatch().run(gate.enter(r),
-                        r.jsonBody(), r.requestId())));
+                        r.jsonBody(), runId(r), r.requestId())));
     }
 
     static ApiResponse execute(ToolExecutor executor, Acting acting, ApiRequest r) {
@@ -61,13 +59,17 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
             throw TollgateException.notFound("Workspace");
         }
         JsonNode input = body.get("input");
-        String runId = RunIds.check(r.header(RUN_HEADER).orElse(null), "/headers/" + RUN_HEADER);
         ExecutionRequest request = new ExecutionRequest(Bodies.requireString(body, "tool", MAX_ID),
                 Bodies.requireString(body, "operation", MAX_ID), input == null ? null : input,
-                r.header("idempotency-key").orElse(null), r.requestId(), body, runId);
+                r.header("idempotency-key").orElse(null), r.requestId(), body, runId(r));
         ExecutionOutcome outcome = executor.execute(acting, request);
         ApiResponse response = ApiResponse.json(outcome.status(), outcome.body());
         return outcome.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
+    }
+
+    /** Groups the call, or every call of a tool-calls batch, into a run of the run history (GET /api/v1/runs). */
+    private static String runId(ApiRequest r) {
+        return RunIds.check(r.header(RunIds.HEADER).orElse(null), "/headers/" + RunIds.HEADER);
     }
 
     @Override
