@@ -68,6 +68,13 @@ public final class LocalApiGateway implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Connections the kernel may hold until the server accepts them. The JDK server accepts one per turn of its
+     * dispatcher; past the backlog a burst of connections is dropped and retried by the kernel, and reset once those
+     * retries run out (1,000 clients at once, as OverdraftAtScaleIT opens, on a busy machine). Linux caps it at
+     * net.core.somaxconn.
+     */
+    private static final int ACCEPT_BACKLOG = 4096;
     private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection");
 
     private final RouteMatcher routes;
@@ -127,7 +134,7 @@ public final class LocalApiGateway implements AutoCloseable {
             return thread;
         });
         try {
-            this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+            this.server = HttpServer.create(new InetSocketAddress(host, port), ACCEPT_BACKLOG);
         } catch (IOException e) {
             executor.shutdownNow();
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
