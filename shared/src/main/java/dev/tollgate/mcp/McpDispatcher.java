@@ -3,11 +3,13 @@ package dev.tollgate.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.http.ErrorResponses;
 import dev.tollgate.http.JsonLimits;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -20,7 +22,6 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
 import io.modelcontextprotocol.spec.McpSchema.PaginatedRequest;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,16 +229,9 @@ public final class McpDispatcher {
                 ServerCapabilities.builder().tools(false).build(), serverInfo, INSTRUCTIONS);
     }
 
-    /** The {@code data} of a JSON-RPC error: the Tollgate error object, as REST would have written it. */
-    private static Map<String, Object> errorData(ErrorCode code, String message, String requestId, String detail,
-                                                 long value) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("code", code.code());
-        data.put("message", message);
-        data.put("status", code.status());
-        data.put("request_id", requestId);
-        data.put(detail, value);
-        return data;
+    /** The {@code data} of a JSON-RPC error: the error object of a call every door answers (ErrorResponses). */
+    private static ObjectNode errorData(ErrorCode code, String message, String requestId, String detail, long value) {
+        return ErrorResponses.callError(new TollgateException(code, message, Map.of(detail, value)), requestId);
     }
 
     /**
