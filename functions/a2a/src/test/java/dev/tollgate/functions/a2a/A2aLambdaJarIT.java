@@ -4,23 +4,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static dev.tollgate.testing.LambdaJarChecks.withBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.tollgate.app.Services;
-import dev.tollgate.config.Config;
 import dev.tollgate.domain.Credits;
-import dev.tollgate.domain.Plan;
+import dev.tollgate.testing.JarBackends;
 import dev.tollgate.testing.LambdaJarChecks;
-import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
-import dev.tollgate.testkit.MotoServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,35 +32,27 @@ class A2aLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static MotoServer moto;
-    private static WireMockServer upstream;
+    private static JarBackends backends;
 
     @BeforeAll
     static void start() {
-        moto = MotoServer.available() ? MotoServer.start() : null;
-        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        upstream.start();
-        upstream.stubFor(post(urlPathEqualTo("/search")).withHeader("Authorization", equalTo("Bearer " + PLATFORM_KEY))
+        backends = JarBackends.start();
+        backends.upstream().stubFor(post(urlPathEqualTo("/search"))
+                .withHeader("Authorization", equalTo("Bearer " + PLATFORM_KEY))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
     }
 
     @AfterAll
     static void stop() {
-        upstream.stop();
-        if (moto != null) {
-            moto.close();
-        }
+        backends.close();
     }
 
     @Test
     void theJarAloneServesTheCardAndACreditsCall() throws Exception {
-        Config config = TestServices.configWithKms(DYNAMO, moto, Map.of("TOLLGATE_UPSTREAM_TAVILY_URL",
-                upstream.baseUrl(), "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true"));
-        Services seed = Services.create(config);
-        seed.keyRegistry().setPlatformKey("test", "tavily", PLATFORM_KEY);
-        var customer = LambdaJarChecks.customer(seed, Plan.PRO, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
+        var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
-            Object handler = jar.handler("dev.tollgate.functions.a2a.A2aHandler", config.asMap());
+            Object handler = jar.handler("dev.tollgate.functions.a2a.A2aHandler", seeded.config().asMap());
 
             JsonNode card = jar.invoke(handler, event("a2a/get-agent-card.json", Map.of()), "A2aFunction");
             assertEquals(200, card.path("statusCode").asInt(), card.toString());
@@ -91,6 +77,7 @@ class A2aLambdaJarIT {
 
             LambdaJarChecks.assertHealthy(jar, 3);
         }
-        assertEquals(9 * Credits.MICROS_PER_CREDIT, seed.ledger().balance(customer.accountId()).available());
+        assertEquals(9 * Credits.MICROS_PER_CREDIT,
+                seeded.services().ledger().balance(customer.accountId()).available());
     }
 }

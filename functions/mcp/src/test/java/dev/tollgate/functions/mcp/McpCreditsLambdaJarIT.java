@@ -3,7 +3,6 @@ package dev.tollgate.functions.mcp;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static dev.tollgate.testing.LambdaJarChecks.withBody;
@@ -11,17 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.tollgate.app.Services;
-import dev.tollgate.config.Config;
 import dev.tollgate.domain.Credits;
-import dev.tollgate.domain.Plan;
+import dev.tollgate.testing.JarBackends;
 import dev.tollgate.testing.LambdaJarChecks;
-import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
-import dev.tollgate.testkit.MotoServer;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,35 +29,27 @@ class McpCreditsLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static MotoServer moto;
-    private static WireMockServer upstream;
+    private static JarBackends backends;
 
     @BeforeAll
     static void start() {
-        moto = MotoServer.available() ? MotoServer.start() : null;
-        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        upstream.start();
-        upstream.stubFor(post(urlPathEqualTo("/search")).willReturn(aResponse()
+        backends = JarBackends.start();
+        backends.upstream().stubFor(post(urlPathEqualTo("/search")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
     }
 
     @AfterAll
     static void stop() {
-        upstream.stop();
-        if (moto != null) {
-            moto.close();
-        }
+        backends.close();
     }
 
     @Test
     void aBilledToolsCallRunsFromTheLambdaJarAlone() throws Exception {
-        Config config = TestServices.configWithKms(DYNAMO, moto, Map.of("TOLLGATE_UPSTREAM_TAVILY_URL",
-                upstream.baseUrl(), "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true"));
-        Services seed = Services.create(config);
-        seed.keyRegistry().setPlatformKey("test", "tavily", "tvly-platPLATplatPLATplat01");
-        var customer = LambdaJarChecks.customer(seed, Plan.PRO, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", "tvly-platPLATplatPLATplat01",
+                10 * Credits.MICROS_PER_CREDIT);
+        var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
-            Object handler = jar.handler("dev.tollgate.functions.mcp.McpHandler", config.asMap());
+            Object handler = jar.handler("dev.tollgate.functions.mcp.McpHandler", seeded.config().asMap());
 
             JsonNode initialized = jar.invoke(handler, event("mcp/initialize.json", customer.placeholders()),
                     "McpFunction");
@@ -85,6 +70,7 @@ class McpCreditsLambdaJarIT {
             assertFalse(jar.contains("reactor/core/publisher/Mono.class"), "reactor is not shipped");
             LambdaJarChecks.assertHealthy(jar, 2);
         }
-        assertEquals(9 * Credits.MICROS_PER_CREDIT, seed.ledger().balance(customer.accountId()).available());
+        assertEquals(9 * Credits.MICROS_PER_CREDIT,
+                seeded.services().ledger().balance(customer.accountId()).available());
     }
 }

@@ -4,24 +4,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.tollgate.app.Services;
-import dev.tollgate.config.Config;
 import dev.tollgate.domain.Credits;
-import dev.tollgate.domain.Plan;
+import dev.tollgate.testing.JarBackends;
 import dev.tollgate.testing.LambdaJarChecks;
-import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
-import dev.tollgate.testkit.MotoServer;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,15 +31,12 @@ class OpenAiLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static MotoServer moto;
-    private static WireMockServer upstream;
+    private static JarBackends backends;
 
     @BeforeAll
     static void start() {
-        moto = MotoServer.available() ? MotoServer.start() : null;
-        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        upstream.start();
-        upstream.stubFor(post(urlPathEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(PLATFORM_KEY))
+        backends = JarBackends.start();
+        backends.upstream().stubFor(post(urlPathEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(PLATFORM_KEY))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(
                         "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4\","
                                 + "\"content\":[{\"type\":\"text\",\"text\":\"Hello.\"}],\"stop_reason\":\"end_turn\","
@@ -55,21 +45,15 @@ class OpenAiLambdaJarIT {
 
     @AfterAll
     static void stop() {
-        upstream.stop();
-        if (moto != null) {
-            moto.close();
-        }
+        backends.close();
     }
 
     @Test
     void theJarAloneAnswersAChatCompletion() throws Exception {
-        Config config = TestServices.configWithKms(DYNAMO, moto, Map.of("TOLLGATE_UPSTREAM_ANTHROPIC_URL",
-                upstream.baseUrl(), "TOLLGATE_ALLOW_PRIVATE_UPSTREAMS", "true"));
-        Services seed = Services.create(config);
-        seed.keyRegistry().setPlatformKey("test", "anthropic", PLATFORM_KEY);
-        var customer = LambdaJarChecks.customer(seed, Plan.PRO, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = backends.seed(DYNAMO, "anthropic", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
+        var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
-            Object handler = jar.handler("dev.tollgate.functions.openai.OpenAiHandler", config.asMap());
+            Object handler = jar.handler("dev.tollgate.functions.openai.OpenAiHandler", seeded.config().asMap());
 
             JsonNode response = jar.invoke(handler, event("openai/chat-completion.json", customer.placeholders()),
                     "OpenAiFunction");
@@ -79,7 +63,8 @@ class OpenAiLambdaJarIT {
 
             LambdaJarChecks.assertHealthy(jar, 1);
         }
-        assertTrue(seed.ledger().balance(customer.accountId()).available() < 10 * Credits.MICROS_PER_CREDIT,
+        assertTrue(seeded.services().ledger().balance(customer.accountId()).available()
+                        < 10 * Credits.MICROS_PER_CREDIT,
                 "the call was charged");
     }
 }
