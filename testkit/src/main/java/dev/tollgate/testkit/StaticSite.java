@@ -35,9 +35,24 @@ public record StaticSite(String prefix, Path root, Map<String, String> headers) 
         headers = Map.copyOf(headers);
     }
 
-    /** Whether {@code rawPath} belongs to the site (the prefix, with or without its trailing slash). */
+    /**
+     * Whether {@code rawPath} belongs to the site: the prefix, with or without its trailing slash, and no dot segment.
+     * A path such as {@code /console/../api/v1/key} names no file of the site; it is left to the API's routes, whose
+     * default route answers it in the API's error envelope.
+     */
     public boolean owns(String rawPath) {
-        return rawPath.startsWith(prefix) || rawPath.equals(prefix.substring(0, prefix.length() - 1));
+        return (rawPath.startsWith(prefix) || rawPath.equals(prefix.substring(0, prefix.length() - 1)))
+                && !hasDotSegment(rawPath);
+    }
+
+    private static boolean hasDotSegment(String rawPath) {
+        for (String segment : rawPath.split("/")) {
+            String decoded = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Answers the request; returns the status sent. */

@@ -1,6 +1,7 @@
 package dev.tollgate.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,5 +33,8 @@ class StaticSiteTest {
         assertNull(site.resolve(".secret"));
         assertNull(site.resolve("a//b"));
         assertTrue(site.owns("/console") && site.owns("/console/app.js") && !site.owns("/consoles"));
+        assertFalse(site.owns("/console/../api/v1/key"), "a dot segment is no file of the site");
+        assertFalse(site.owns("/console/%2E%2E/api/v1/key"));
+        assertFalse(site.owns("/console/./app.js"));
     }
 }
