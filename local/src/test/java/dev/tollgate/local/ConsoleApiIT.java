@@ -163,15 +163,15 @@ class ConsoleApiIT {
                 + "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"q\"},\"_meta\":{\"tollgate/run\":\"run-mcp\"}}}",
                 "Accept", "application/json, text/event-stream"));
         assertFalse(mcp.path("result").path("isError").asBoolean(), mcp.toString());
-        JsonNode batch = ok(call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":["
-                + "{\"id\":\"call_r1\",\"type\":\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}},"
-                + "{\"id\":\"call_r2\",\"type\":\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}}]}",
-                "X-Tollgate-Run", "run-tools"));
+        String searchCall = "\"type\":\"function\",\"function\":{\"name\":\"tavily_search\","
+                + "\"arguments\":\"{\\\"query\\\":\\\"q\\\"}\"}}";
+        JsonNode batch = ok(call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":[{\"id\":\"call_r1\","
+                + searchCall + ",{\"id\":\"call_r2\"," + searchCall + "]}", "X-Tollgate-Run", "run-tools"));
         assertTrue(batch.path("billing").get(1).path("error_code").isNull(), batch.toString());
         JsonNode a2a = ok(call("POST", "/a2a", owner, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":"
                 + "{\"message\":{\"kind\":\"message\",\"role\":\"user\",\"messageId\":\"m-run\",\"metadata\":"
                 + "{\"tollgate/run\":\"run-a2a\"},\"parts\":[{\"kind\":\"data\",\"data\":{\"name\":\"tavily_search\","
-                + "\"arguments\":{}}}]}}}"));
+                + "\"arguments\":{\"query\":\"q\"}}}]}}}"));
         assertEquals("completed", a2a.path("result").path("status").path("state").asText(), a2a.toString());
 
         JsonNode runs = ok(call("GET", "/api/v1/runs", owner, null)).path("data");
@@ -228,8 +228,8 @@ class ConsoleApiIT {
                 + "{\"name\":\"tavily_search\",\"arguments\":{\"query\":\"q\"},\"_meta\":{\"tollgate/run\":\"" + "x".repeat(129) + "\"}}}",
                 "Accept", "application/json, text/event-stream"));
         assertEquals(-32602, badMeta.path("error").path("code").asInt(), badMeta.toString());
-        Reply badBatch = call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":[{\"id\":\"call_x\",\"type\":"
-                + "\"function\",\"function\":{\"name\":\"tavily_search\",\"arguments\":\"{}\"}}]}", "X-Tollgate-Run", "a/b");
+        Reply badBatch = call("POST", "/api/v1/tool-calls", owner, "{\"tool_calls\":[{\"id\":\"call_x\","
+                + searchCall + "]}", "X-Tollgate-Run", "a/b");
         expectError(400, "validation_failed", badBatch);
         assertEquals("/headers/X-Tollgate-Run", badBatch.json().path("error").path("pointer").asText());
         JsonNode badA2a = ok(call("POST", "/a2a", owner, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"message/send\","
