@@ -23,6 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * text holds any 8-character run of its secret part (the part after its public prefix such as {@code sk-proj-}) in
  * raw, URL-encoded (either hex case) or JSON-escaped form, any 12 characters of its base64 (either alphabet, any
  * byte alignment) that depend on secret-part bytes only, or any 16 characters of its hex.
+ *
+ * <p>An encoded run is the encoding of 8 characters of the secret, never 8 characters of an encoding: the six
+ * characters that escape a {@code :} are not secret, and followed by two digits of a port they are also what an
+ * escaped {@code "maxOutputTokens":4096} holds.
  */
 public final class SecretLeaks {
 
@@ -38,9 +42,12 @@ public final class SecretLeaks {
     public SecretLeaks(List<Canary> canaries) {
         for (Canary c : canaries) {
             String part = c.secretPart();
-            String url = URLEncoder.encode(part, StandardCharsets.UTF_8);
-            for (String form : List.of(part, url, lowerPercent(url), part.replace("/", "\\/"), unicodeEscaped(part))) {
-                windows(form, 8, c.label());
+            for (int i = 0; i + 8 <= part.length(); i++) {
+                String run = part.substring(i, i + 8);
+                String url = URLEncoder.encode(run, StandardCharsets.UTF_8);
+                for (String form : List.of(run, url, lowerPercent(url), run.replace("/", "\\/"), unicodeEscaped(run))) {
+                    byLength.computeIfAbsent(form.length(), k -> new HashMap<>()).put(form, c.label());
+                }
             }
             windows(HexFormat.of().formatHex(part.getBytes(StandardCharsets.UTF_8)), 16, c.label() + " (hex)");
             byte[] secret = c.secret().getBytes(StandardCharsets.UTF_8);
