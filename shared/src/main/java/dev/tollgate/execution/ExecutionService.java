@@ -727,11 +727,26 @@ public final class ExecutionService implements ToolExecutor {
                 adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
         String mode = a.resolution.mode().wire();
         SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
-        UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode));
+        UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode, inPlay));
         if (streamed.refused() != null) {
             throw ProviderErrors.map(a.provider.name(), streamed.refused().redacted(inPlay), kind, inPlay, byokKeyId);
         }
-        return new Called(streamed.assembled(), streamed.assembled());
+        // Priced, stored for replays and recorded as the whole answer would be: redacted as the whole answer is.
+        JsonNode assembled = redacted(streamed.assembled(), inPlay);
+        return new Called(assembled, assembled);
+    }
+
+    private static JsonNode redacted(JsonNode json, SecretRedactor secrets) {
+        String text = Json.write(json);
+        String clean = secrets.redact(text);
+        if (clean.equals(text)) {
+            return json;
+        }
+        try {
+            return Json.MAPPER.readTree(clean);
+        } catch (IOException e) {
+            throw new IllegalStateException("redaction keeps a JSON document JSON", e);
+        }
     }
 
     private static void markQuietly(Runnable mark) {

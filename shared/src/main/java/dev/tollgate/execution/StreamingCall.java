@@ -2,6 +2,7 @@ package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.log.SecretRedactor;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -27,7 +28,9 @@ public interface StreamingCall {
      * from it and an idempotent replay serves it.
      *
      * @param billingMode {@code byok}, {@code credits} or {@code free}, known before the first byte is forwarded
+     * @param secrets     the secrets in play for the call (its provider key, the caller's API key): nothing forwarded
+     *                    may carry one, whole or split across events
      * @throws IOException when the provider's stream breaks; the call then fails and its hold is released
      */
-    JsonNode relay(InputStream body, String billingMode) throws IOException;
+    JsonNode relay(InputStream body, String billingMode, SecretRedactor secrets) throws IOException;
 }

@@ -51,6 +51,7 @@ public final class SecretRedactor {
     }
 
     private final byte[][] forms;
+    private final int longestForm;
     private final boolean[] wholeOnly;
     /** A one-bit-per-hash filter in front of the table: most windows of ordinary text stop here, in L1 cache. */
     private final long[] filter;
@@ -68,6 +69,7 @@ public final class SecretRedactor {
             entries += Math.max(1, form.bytes().length - form.publicLength() - MIN_FRAGMENT + 1);
         }
         this.forms = new byte[all.size()][];
+        this.longestForm = all.stream().mapToInt(form -> form.bytes().length).max().orElse(0);
         this.wholeOnly = new boolean[all.size()];
         // 16 to 32 filter bits per window (a false positive costs one table probe), and a table at most 3/4 full.
         int words = Math.min(MAX_FILTER_WORDS, Integer.highestOneBit(Math.max(1, entries / 4)) << 1);
@@ -176,6 +178,70 @@ public final class SecretRedactor {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         byte[] out = redact(bytes);
         return out == bytes ? text : new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** A redaction of text that arrives in pieces, such as the deltas of a streamed answer. */
+    public Pieces pieces() {
+        return new Pieces();
+    }
+
+    /**
+     * Text in pieces, redacted as if it had come whole: an echo a provider streams a few characters at a time is masked
+     * like one sent at once. A piece goes out at once unless an echo runs to its end: that end is held back, since the
+     * next piece may continue it, and goes out masked once the echo ends. An echo is found where it spans text already
+     * sent (at most {@value #MIN_FRAGMENT} - 1 characters of it went out, as the first of a run that short are not
+     * redacted anywhere) and the rest of it is masked; so chunks keep their shape, and ordinary text is not delayed.
+     */
+    public final class Pieces {
+        /** The last characters already sent, raw: where an echo continuing into the next piece began. */
+        private byte[] sent = new byte[0];
+        private byte[] pending = new byte[0];
+
+        /** What may be sent of the text so far, redacted; possibly empty. */
+        public String push(String piece) {
+            if (forms.length == 0) {
+                return piece;
+            }
+            pending = concat(pending, piece.getBytes(StandardCharsets.UTF_8));
+            return release(false);
+        }
+
+        /** The text held back, redacted: the stream ended, or this part of it did. */
+        public String flush() {
+            return forms.length == 0 ? "" : release(true);
+        }
+
+        private String release(boolean all) {
+            byte[] text = concat(sent, pending);
+            int from = sent.length;
+            int[] spans = find(text);
+            int ready = pending.length;
+            if (!all && spans.length > 0 && spans[spans.length - 1] == text.length) {
+                ready = Math.max(0, spans[spans.length - 2] - from);
+            }
+            StringBuilder out = new StringBuilder();
+            int copied = from;
+            for (int i = 0; i < spans.length; i += 2) {
+                int start = Math.max(spans[i], from);
+                int end = Math.min(spans[i + 1], from + ready);
+                if (start >= end) {
+                    continue;
+                }
+                out.append(new String(text, copied, start - copied, StandardCharsets.UTF_8)).append(MASK);
+                copied = end;
+            }
+            out.append(new String(text, copied, from + ready - copied, StandardCharsets.UTF_8));
+            byte[] released = Arrays.copyOfRange(text, 0, from + ready);
+            sent = Arrays.copyOfRange(released, Math.max(0, released.length - longestForm), released.length);
+            pending = Arrays.copyOfRange(text, from + ready, text.length);
+            return out.toString();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

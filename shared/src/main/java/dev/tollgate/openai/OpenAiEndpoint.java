@@ -16,6 +16,7 @@ import dev.tollgate.execution.UpstreamRequest;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
 import dev.tollgate.http.Json;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.http.ResponseStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,9 +169,12 @@ public final class OpenAiEndpoint {
             }
 
             @Override
-            public JsonNode relay(InputStream body, String billingMode) throws IOException {
+            public JsonNode relay(InputStream body, String billingMode, SecretRedactor secrets) throws IOException {
                 sse.header(BILLING_MODE, billingMode);
-                return dialect.relay(body, sse);
+                sse.redactWith(secrets);
+                JsonNode assembled = dialect.relay(body, sse);
+                sse.endOfProviderStream();
+                return assembled;
             }
         };
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.Json;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.http.ResponseStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +22,8 @@ final class SseStream implements ChunkSink {
     private final ResponseStream out;
     private final Completions.Ids ids;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private SecretRedactor secrets = SecretRedactor.none();
+    private DeltaRedaction deltas = new DeltaRedaction(SecretRedactor.none());
 
     SseStream(ResponseStream out, Completions.Ids ids, String requestId) {
         this.out = out;
@@ -39,8 +42,23 @@ final class SseStream implements ChunkSink {
         return out.started();
     }
 
+    /**
+     * From now on nothing goes out with a secret of the call in it: deltas are redacted across their boundaries, and
+     * every event as a whole. Set once the key is known, before the provider's first event.
+     */
+    void redactWith(SecretRedactor secrets) {
+        this.secrets = secrets;
+        this.deltas = new DeltaRedaction(secrets);
+    }
+
+    /** The provider's stream ended: what the redaction held back goes out, for each choice. */
+    void endOfProviderStream() {
+        deltas.rest().forEach((index, delta) -> choice(index, delta, null));
+    }
+
     @Override
     public void choice(int index, ObjectNode delta, String finishReason) {
+        deltas.apply(index, delta, finishReason != null);
         ObjectNode chunk = chunk();
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", index);
@@ -52,6 +70,12 @@ final class SseStream implements ChunkSink {
 
     @Override
     public void forward(ObjectNode chunk) {
+        for (JsonNode choice : chunk.path("choices")) {
+            if (choice.path("delta").isObject()) {
+                deltas.apply(choice.path("index").asInt(), (ObjectNode) choice.get("delta"),
+                        choice.path("finish_reason").isTextual());
+            }
+        }
         chunk.put("id", ids.id());
         chunk.put("model", ids.model());
         send(chunk);
@@ -103,7 +127,7 @@ final class SseStream implements ChunkSink {
     }
 
     private void send(ObjectNode chunk) {
-        write("data: " + Json.write(chunk) + "\n\n");
+        write("data: " + secrets.redact(Json.write(chunk)) + "\n\n");
     }
 
     private void write(String event) {

@@ -214,6 +214,44 @@ class SecretRedactorTest {
     }
 
     @Test
+    void anEchoStreamedAFewCharactersAtATimeIsMaskedOnceItIsRecognised() {
+        SecretRedactor r = SecretRedactor.of(OPENAI, API_KEY);
+        String said = "Your key is " + OPENAI + ", mine is " + API_KEY + "; bye.";
+        String apiSecret = API_KEY.substring("tg_test_".length());
+        for (int size : new int[] {1, 3, 7, 8, 20, said.length()}) {
+            SecretRedactor.Pieces pieces = r.pieces();
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; i < said.length(); i += size) {
+                sent.append(pieces.push(said.substring(i, Math.min(said.length(), i + size))));
+            }
+            sent.append(pieces.flush());
+            String out = sent.toString();
+            // At most the first MIN_FRAGMENT - 1 characters of an echo go out before it is recognised, as anywhere.
+            for (String secret : new String[] {SECRET_PART, apiSecret}) {
+                for (int i = 0; i + SecretRedactor.MIN_FRAGMENT <= secret.length(); i++) {
+                    String run = secret.substring(i, i + SecretRedactor.MIN_FRAGMENT);
+                    assertFalse(out.contains(run), () -> "pieces of " + size + ": '" + run + "' in " + out);
+                }
+            }
+            assertTrue(out.startsWith("Your key is ") && out.endsWith("; bye.") && out.contains(", mine is "), out);
+            assertTrue(out.contains(SecretRedactor.MASK), out);
+        }
+        SecretRedactor.Pieces whole = r.pieces();
+        assertEquals(r.redact(said), whole.push(said) + whole.flush(), "one piece: as redact");
+    }
+
+    @Test
+    void ordinaryTextGoesOutAsItComesAndAnEchoAtTheEndWaitsForTheNextPiece() {
+        SecretRedactor.Pieces pieces = SecretRedactor.of(OPENAI).pieces();
+        assertEquals("Hello there sk-pr", pieces.push("Hello there sk-pr"), "nothing is an echo yet: nothing held");
+        assertEquals("oj-" + SECRET_PART.substring(0, 5), pieces.push("oj-" + SECRET_PART.substring(0, 5)));
+        assertEquals("", pieces.push(SECRET_PART.substring(5, 12)), "an echo runs to the end: held back");
+        assertEquals("[REDACTED] and more", pieces.push(SECRET_PART.substring(12) + " and more"));
+        assertEquals("", pieces.flush());
+        assertEquals("as is", SecretRedactor.none().pieces().push("as is"));
+    }
+
+    @Test
     void publicPrefixes() {
         assertEquals("sk-proj-".length(), SecretRedactor.publicPrefix(OPENAI));
         assertEquals("tg_test_".length(), SecretRedactor.publicPrefix(API_KEY));
