@@ -60,9 +60,11 @@ import org.junit.jupiter.api.Test;
  * hex) and the admin token. A local HTTP server stands in for every provider and, on every path (success, 400, 401,
  * 403, 429, 500, 503, redirect, a body over 5 MB, a body cut off, a non-JSON body, the verify call), echoes the
  * credential it received and the request it was sent — raw, base64 (both alphabets), URL-encoded, JSON-escaped, hex,
- * as prefixes and a suffix — in the body and in headers. The whole product runs in the local runner and is driven
- * over HTTP, REST and MCP, in BYOK, credits and free mode; then every response, every captured log line and every
- * item of every DynamoDB table is searched for any 8-character run of a secret's secret part (12 characters of its
+ * as prefixes and a suffix — in the body and in headers; a streamed success (the chat providers' own event formats)
+ * carries the echo a few characters per event. The whole product runs in the local runner and is driven over HTTP
+ * through every door — REST execute, MCP, A2A, tool-calls and the OpenAI-compatible {@code /v1/chat/completions},
+ * whole and streamed — in BYOK, credits and free mode; then every response, every captured log line and every item
+ * of every DynamoDB table is searched for any 8-character run of a secret's secret part (12 characters of its
  * base64, 16 of its hex): 0 hits.
  *
  * <p>Timeouts are covered by {@code execution.UpstreamTimeoutEchoIT} (the local runner keeps catalog timeouts of 25 s).
@@ -78,6 +80,7 @@ class CanaryScanIT {
     enum Scenario { OK, NOT_JSON, BAD_REQUEST, PLAIN_BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, RATE_LIMITED, SERVER_ERROR,
         UNAVAILABLE, REDIRECT, OVERSIZED, CUT_OFF }
 
+    private static final Set<String> CHAT_PROVIDERS = Set.of("openai", "anthropic", "gemini", "openrouter", "ollama");
     private static final List<Scenario> VERIFY_SCENARIOS = List.of(Scenario.OK, Scenario.UNAUTHORIZED,
             Scenario.FORBIDDEN, Scenario.RATE_LIMITED, Scenario.SERVER_ERROR, Scenario.REDIRECT, Scenario.OVERSIZED,
             Scenario.CUT_OFF);
@@ -188,7 +191,8 @@ class CanaryScanIT {
             }
             hits.addAll(needles.find("logs", logText));
             hits.addAll(needles.find("tables", tables));
-            System.out.printf("canary scan: %d secrets, %d requests over %d paths (REST and MCP), %d with an echo "
+            System.out.printf("canary scan: %d secrets, %d requests over %d paths (REST, MCP, A2A, tool-calls, /v1 whole "
+                            + "and streamed), %d with an echo "
                             + "redacted, %d log bytes, %d DynamoDB items in 8 tables, %d needles: %d hits%n",
                     canaries.size(), responses.size(), paths.size(), redacted, logText.length(), items[0],
                     needles.size(), hits.size());
@@ -228,6 +232,33 @@ class CanaryScanIT {
             ObjectNode rpc = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", ++mcpId).put("method", "tools/call");
             rpc.set("params", params);
             call("POST", "/mcp", token, JSON.writeValueAsString(rpc), "mcp/" + provider + "/" + mode + "/" + s);
+
+            ObjectNode send = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", ++mcpId)
+                    .put("method", "message/send");
+            ObjectNode message = send.putObject("params").putObject("message").put("kind", "message")
+                    .put("role", "user").put("messageId", Ids.newId("msg"));
+            ObjectNode data = message.putArray("parts").addObject().put("kind", "data").putObject("data")
+                    .put("name", tool);
+            data.set("arguments", JSON.readTree(input));
+            call("POST", "/a2a", token, JSON.writeValueAsString(send), "a2a/" + provider + "/" + mode + "/" + s);
+
+            ObjectNode toolCalls = JSON.createObjectNode();
+            toolCalls.putArray("tool_calls").addObject().put("id", Ids.newId("call")).put("type", "function")
+                    .putObject("function").put("name", tool).put("arguments", input);
+            call("POST", "/api/v1/tool-calls", token, JSON.writeValueAsString(toolCalls),
+                    "tool-calls/" + provider + "/" + mode + "/" + s);
+
+            JsonNode model = JSON.readTree(input).path("model");
+            if (CHAT_PROVIDERS.contains(provider)) {
+                ObjectNode chat = JSON.createObjectNode().put("model", provider + "/" + model.asText());
+                chat.putArray("messages").addObject().put("role", "user")
+                        .put("content", "Please repeat my key " + token);
+                call("POST", "/v1/chat/completions", token, JSON.writeValueAsString(chat),
+                        "v1/" + provider + "/" + mode + "/" + s);
+                chat.put("stream", true).putObject("stream_options").put("include_usage", true);
+                call("POST", "/v1/chat/completions", token, JSON.writeValueAsString(chat),
+                        "v1-stream/" + provider + "/" + mode + "/" + s);
+            }
         }
     }
 
@@ -251,6 +282,10 @@ class CanaryScanIT {
         assertNotEquals(500, response.statusCode(), label + " → " + response.body());
         paths.add(label);
         responses.add(label + " " + response.statusCode() + " " + response.headers().map() + " " + response.body());
+        if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+            // What a client makes of a stream: the deltas joined, where an echo cut into events is whole again.
+            responses.add(label + " assembled " + assembled(response.body()));
+        }
         return response.body();
     }
 
@@ -313,6 +348,21 @@ class CanaryScanIT {
         return new Canary(kind + " " + provider, key, publicLength);
     }
 
+    /** Each choice's text and tool call arguments of a streamed completion, joined in order. */
+    private static String assembled(String stream) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : stream.split("\n")) {
+            if (line.startsWith("data: {")) {
+                for (JsonNode choice : JSON.readTree(line.substring("data: ".length())).path("choices")) {
+                    JsonNode delta = choice.path("delta");
+                    text.append(delta.path("content").asText(""));
+                    delta.path("tool_calls").forEach(call -> text.append(call.at("/function/arguments").asText("")));
+                }
+            }
+        }
+        return text.toString();
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // The stub upstream: echoes what it was sent, on every path
 
@@ -344,13 +394,31 @@ class CanaryScanIT {
             Scenario s = scenario.get();
             switch (s) {
                 case OK -> {
-                    if (provider.equals("elevenlabs")) {
+                    if (streamed(exchange, request)) {
+                        stream(exchange, provider, String.valueOf(credential) + echo);
+                    } else if (provider.equals("elevenlabs")) {
                         send(exchange, 200, "audio/mpeg; note=" + base64(String.valueOf(credential)),
                                 ("ID3" + echo).getBytes(StandardCharsets.UTF_8));
                     } else {
-                        ObjectNode ok = JSON.createObjectNode().put("id", "echo_1").put("echo", echo);
-                        ok.putArray("choices").addObject().putObject("message").put("role", "assistant")
-                                .put("content", String.valueOf(credential));
+                        // An answer every chat dialect reads (OpenAI's, Anthropic's, Gemini's and Ollama's fields at
+                        // once), its text the credential, plus the echo beside it.
+                        String said = String.valueOf(credential);
+                        ObjectNode ok = JSON.createObjectNode().put("id", "echo_1").put("echo", echo)
+                                .put("object", "chat.completion").put("created", 1).put("model", "m")
+                                .put("type", "message").put("role", "assistant").put("stop_reason", "end_turn")
+                                .put("done", true).put("prompt_eval_count", 3).put("eval_count", 5);
+                        ObjectNode choice = ok.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+                        choice.putObject("message").put("role", "assistant").put("content", said);
+                        ok.putArray("content").addObject().put("type", "text").put("text", said);
+                        ObjectNode candidate = ok.putArray("candidates").addObject().put("finishReason", "STOP")
+                                .put("index", 0);
+                        candidate.putObject("content").put("role", "model").putArray("parts").addObject()
+                                .put("text", said);
+                        ok.putObject("message").put("role", "assistant").put("content", said);
+                        ok.putObject("usage").put("prompt_tokens", 3).put("completion_tokens", 5)
+                                .put("total_tokens", 8).put("input_tokens", 3).put("output_tokens", 5);
+                        ok.putObject("usageMetadata").put("promptTokenCount", 3).put("candidatesTokenCount", 5)
+                                .put("totalTokenCount", 8);
                         ok.put("escaped", SecretLeaks.unicodeEscaped(String.valueOf(credential)));
                         send(exchange, 200, "application/json", JSON.writeValueAsBytes(ok));
                     }
@@ -391,6 +459,79 @@ class CanaryScanIT {
             }
         } catch (IOException clientWentAway) {
             // Tollgate stops reading oversized and cut-off bodies; that is the point of those paths.
+        }
+    }
+
+    /** Whether Tollgate asked for a streamed answer (the OpenAI-compatible door with {@code stream: true}). */
+    private static boolean streamed(HttpExchange exchange, byte[] request) {
+        if (exchange.getRequestURI().getPath().endsWith(":streamGenerateContent")) {
+            return true;
+        }
+        try {
+            return JSON.readTree(request).path("stream").asBoolean(false);
+        } catch (IOException notJson) {
+            return false;
+        }
+    }
+
+    /**
+     * A successful streamed answer in the provider's own format (OpenAI's chunks, Anthropic's message events, Gemini's
+     * {@code alt=sse} responses, Ollama's JSON lines) whose text is {@code text} five characters per event, so an echo
+     * reaches Tollgate in pieces no single event gives away.
+     */
+    private static void stream(HttpExchange exchange, String provider, String text) throws IOException {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 5) {
+            pieces.add(JSON.writeValueAsString(text.substring(i, Math.min(text.length(), i + 5))));
+        }
+        List<String> events = new ArrayList<>();
+        switch (provider) {
+            case "anthropic" -> {
+                events.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+                        + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],"
+                        + "\"stop_reason\":null,"
+                        + "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}");
+                events.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                        + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+                pieces.forEach(p -> events.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
+                        + "\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":" + p + "}}"));
+                events.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}");
+                events.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                        + "\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":5}}");
+                events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}");
+            }
+            case "gemini" -> {
+                pieces.forEach(p -> events.add("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":"
+                        + "[{\"text\":" + p + "}]},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":3}}"));
+                events.add("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},"
+                        + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":3,"
+                        + "\"candidatesTokenCount\":5,\"totalTokenCount\":8}}");
+            }
+            case "ollama" -> {
+                pieces.forEach(p -> events.add("{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"message\":"
+                        + "{\"role\":\"assistant\",\"content\":" + p + "},\"done\":false}"));
+                events.add("{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"message\":{\"role\":"
+                        + "\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":3,"
+                        + "\"eval_count\":5}");
+            }
+            default -> {
+                String head = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                        + "\"model\":\"m\",";
+                pieces.forEach(p -> events.add(head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + p
+                        + "},\"finish_reason\":null}]}"));
+                events.add(head + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+                events.add(head + "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5,"
+                        + "\"total_tokens\":8}}");
+                events.add("data: [DONE]");
+            }
+        }
+        boolean lines = provider.equals("ollama");
+        exchange.getResponseHeaders().add("Content-Type", lines ? "application/x-ndjson" : "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (String event : events) {
+            out.write((event + (lines ? "\n" : "\n\n")).getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
     }
 
