@@ -8,13 +8,6 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.http.Json;
 import dev.tollgate.log.Log;
-import io.a2a.spec.AuthenticatedExtendedCardNotConfiguredError;
-import io.a2a.spec.InvalidParamsError;
-import io.a2a.spec.InvalidRequestError;
-import io.a2a.spec.JSONParseError;
-import io.a2a.spec.MethodNotFoundError;
-import io.a2a.spec.PushNotificationNotSupportedError;
-import io.a2a.spec.UnsupportedOperationError;
 import java.util.Map;
 
 /**
@@ -43,32 +36,32 @@ public final class A2aDispatcher {
             root = null;
         }
         if (root == null || root.isMissingNode()) {
-            return A2aJson.error(null, new JSONParseError(null, "Parse error: the body is not JSON", null));
+            return A2aJson.error(null, A2aError.PARSE_ERROR.with("Parse error: the body is not JSON"));
         }
         if (root.isArray()) {
-            return A2aJson.error(null, new InvalidRequestError(null,
-                    "JSON-RPC batches are not supported: send one request per POST", null));
+            return A2aJson.error(null, A2aError.INVALID_REQUEST.with(
+                    "JSON-RPC batches are not supported: send one request per POST"));
         }
         if (!root.isObject()) {
-            return A2aJson.error(null, new InvalidRequestError(null, "Invalid Request: not a JSON-RPC request", null));
+            return A2aJson.error(null, A2aError.INVALID_REQUEST.with("Invalid Request: not a JSON-RPC request"));
         }
         JsonNode idNode = root.get("id");
         JsonNode id = validId(idNode) ? idNode : null;
         if (!"2.0".equals(root.path("jsonrpc").asText(null))) {
-            return A2aJson.error(id, new InvalidRequestError(null, "Invalid Request: 'jsonrpc' must be \"2.0\"", null));
+            return A2aJson.error(id, A2aError.INVALID_REQUEST.with("Invalid Request: 'jsonrpc' must be \"2.0\""));
         }
         if (idNode == null || id == null) {
-            return A2aJson.error(null, new InvalidRequestError(null, idNode == null
+            return A2aJson.error(null, A2aError.INVALID_REQUEST.with(idNode == null
                     ? "Invalid Request: 'id' is required (A2A has no notifications)"
-                    : "Invalid Request: 'id' must be a string, an integer or null", null));
+                    : "Invalid Request: 'id' must be a string, an integer or null"));
         }
         JsonNode method = root.get("method");
         if (method == null || !method.isTextual()) {
-            return A2aJson.error(id, new InvalidRequestError(null, "Invalid Request: 'method' must be a string", null));
+            return A2aJson.error(id, A2aError.INVALID_REQUEST.with("Invalid Request: 'method' must be a string"));
         }
         JsonNode params = root.get("params");
         if (params != null && !params.isNull() && !params.isObject()) {
-            return A2aJson.error(id, new InvalidParamsError(null, "'params' must be an object", null));
+            return A2aJson.error(id, A2aError.INVALID_PARAMS.with("'params' must be an object"));
         }
         try {
             return A2aJson.success(id, dispatch(acting, method.asText(), params, requestId));
@@ -78,7 +71,7 @@ public final class A2aDispatcher {
             return A2aJson.error(id, e.error());
         } catch (RuntimeException e) {
             LOG.error("a2a request failed", e, "method", ExecutionService.shorten(method.asText()));
-            return A2aJson.error(id, new io.a2a.spec.InternalError(null, "Internal error",
+            return A2aJson.error(id, A2aError.INTERNAL_ERROR.with("Internal error",
                     Map.of("code", ErrorCode.INTERNAL_ERROR.code(), "request_id", requestId)));
         }
     }
@@ -93,20 +86,20 @@ public final class A2aDispatcher {
                 return tasks.cancel(acting, params);
             case "message/stream":
             case "tasks/resubscribe":
-                throw new RpcFailure(new UnsupportedOperationError(null, "Streaming is not supported "
-                        + "(capabilities.streaming is false): message/send answers with the finished task", null));
+                throw new RpcFailure(A2aError.UNSUPPORTED_OPERATION.with("Streaming is not supported "
+                        + "(capabilities.streaming is false): message/send answers with the finished task"));
             case "tasks/pushNotificationConfig/set":
             case "tasks/pushNotificationConfig/get":
             case "tasks/pushNotificationConfig/list":
             case "tasks/pushNotificationConfig/delete":
-                throw new RpcFailure(new PushNotificationNotSupportedError(null, "Push notifications are not "
-                        + "supported: tasks finish before message/send answers", null));
+                throw new RpcFailure(A2aError.PUSH_NOTIFICATION_NOT_SUPPORTED.with("Push notifications are not "
+                        + "supported: tasks finish before message/send answers"));
             case "agent/getAuthenticatedExtendedCard":
-                throw new RpcFailure(new AuthenticatedExtendedCardNotConfiguredError(null, "There is no extended "
-                        + "agent card: the public card lists every skill", null));
+                throw new RpcFailure(A2aError.AUTHENTICATED_EXTENDED_CARD_NOT_CONFIGURED.with("There is no extended "
+                        + "agent card: the public card lists every skill"));
             default:
-                throw new RpcFailure(new MethodNotFoundError(null,
-                        "Method not found: " + ExecutionService.shorten(method), null));
+                throw new RpcFailure(A2aError.METHOD_NOT_FOUND.with(
+                        "Method not found: " + ExecutionService.shorten(method)));
         }
     }
 

@@ -20,8 +20,6 @@ import io.a2a.spec.DataPart;
 import io.a2a.spec.Message;
 import io.a2a.spec.Part;
 import io.a2a.spec.Task;
-import io.a2a.spec.TaskNotCancelableError;
-import io.a2a.spec.TaskNotFoundError;
 import io.a2a.spec.TaskState;
 import io.a2a.spec.TaskStatus;
 import io.a2a.spec.TextPart;
@@ -148,7 +146,7 @@ public final class A2aTasks {
 
     /** Tasks finish within their message/send: a message naming a task can only be a mistake. */
     private void refuseContinuation(Acting acting, String taskId) {
-        ObjectNode task = stored(acting, taskId).orElseThrow(() -> new RpcFailure(new TaskNotFoundError()));
+        ObjectNode task = stored(acting, taskId).orElseThrow(RpcFailure::taskNotFound);
         throw RpcFailure.invalidParams("Task " + taskId + " is already " + state(task) + ": each task is one finished "
                 + "call. Send a new message without taskId (the same contextId keeps them together)");
     }
@@ -282,14 +280,14 @@ public final class A2aTasks {
                 && !(historyLength.canConvertToInt() && historyLength.isIntegralNumber() && historyLength.intValue() >= 0)) {
             throw RpcFailure.invalidParams("params.historyLength must be a non-negative integer");
         }
-        return stored(acting, id).orElseThrow(() -> new RpcFailure(new TaskNotFoundError()));
+        return stored(acting, id).orElseThrow(RpcFailure::taskNotFound);
     }
 
     ObjectNode cancel(Acting acting, JsonNode params) {
         String id = taskIdParam(params);
-        ObjectNode task = stored(acting, id).orElseThrow(() -> new RpcFailure(new TaskNotFoundError()));
-        throw new RpcFailure(new TaskNotCancelableError(null, "Task " + id + " is already " + state(task)
-                + ": tasks finish before message/send answers, so there is nothing left to cancel", null));
+        ObjectNode task = stored(acting, id).orElseThrow(RpcFailure::taskNotFound);
+        throw new RpcFailure(A2aError.TASK_NOT_CANCELABLE.with("Task " + id + " is already " + state(task)
+                + ": tasks finish before message/send answers, so there is nothing left to cancel"));
     }
 
     private static String taskIdParam(JsonNode params) {

@@ -1,12 +1,10 @@
 package dev.tollgate.a2a;
 
-import io.a2a.spec.InvalidParamsError;
 import io.a2a.spec.JSONRPCError;
 
 /**
- * A protocol error, answered as the JSON-RPC error it carries (one of the SDK's: {@code TaskNotFoundError},
- * {@code InvalidParamsError}, ...), never as a task. The SDK's error types extend {@link Error}; this keeps them out
- * of {@code throw}.
+ * A protocol error, answered as the JSON-RPC error it carries ({@link A2aError}: task not found, invalid params, ...),
+ * never as a task. The SDK's error type is not an exception; this carries it through {@code throw}.
  */
 final class RpcFailure extends RuntimeException {
     private final transient JSONRPCError error;
@@ -17,7 +15,11 @@ final class RpcFailure extends RuntimeException {
     }
 
     static RpcFailure invalidParams(String message) {
-        return new RpcFailure(new InvalidParamsError(null, message, null));
+        return new RpcFailure(A2aError.INVALID_PARAMS.with(message));
+    }
+
+    static RpcFailure taskNotFound() {
+        return new RpcFailure(A2aError.TASK_NOT_FOUND.with("Task not found"));
     }
 
     JSONRPCError error() {

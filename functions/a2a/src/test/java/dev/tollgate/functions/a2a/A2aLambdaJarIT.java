@@ -8,6 +8,7 @@ import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static dev.tollgate.testing.LambdaJarChecks.withBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.Credits;
@@ -75,7 +76,19 @@ class A2aLambdaJarIT {
             JsonNode got = jar.invoke(handler, get, "A2aFunction");
             assertEquals("completed", body(got).path("result").path("status").path("state").asText(), got.toString());
 
-            LambdaJarChecks.assertHealthy(jar, 3);
+            // The protocol's errors, built without the SDK's Utils (whose JavaTimeModule the jar leaves out).
+            Map<String, Integer> errors = Map.of(
+                    "{\"method\":\"tasks/get\",\"params\":{\"id\":\"task_nope\"}}", -32001,
+                    "{\"method\":\"tasks/cancel\",\"params\":{\"id\":\"" + task.path("id").asText() + "\"}}", -32002,
+                    "{\"method\":\"message/stream\",\"params\":{}}", -32004);
+            for (Map.Entry<String, Integer> error : errors.entrySet()) {
+                JsonNode answered = jar.invoke(handler, withBody(event("a2a/tasks-get.json", customer.placeholders()),
+                        "{\"jsonrpc\":\"2.0\",\"id\":\"e\"," + error.getKey().substring(1)), "A2aFunction");
+                assertEquals(error.getValue(), body(answered).path("error").path("code").asInt(), answered.toString());
+            }
+            assertFalse(jar.contains("com/fasterxml/jackson/datatype/jsr310/JavaTimeModule.class"));
+
+            LambdaJarChecks.assertHealthy(jar, 3 + errors.size());
         }
         assertEquals(9 * Credits.MICROS_PER_CREDIT,
                 seeded.services().ledger().balance(customer.accountId()).available());
