@@ -4,8 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Caller-supplied run ids ({@code X-Tollgate-Run} on REST and tool-calls, {@code "tollgate/run"} in MCP {@code _meta}
- * and A2A message {@code metadata}): they group calls in the run history. The shape is narrow on purpose: it travels in a URL path ({@code /api/v1/runs/{run_id}}), a CSV cell and a
- * DynamoDB key, so only characters that are safe in all three are accepted.
+ * and A2A message {@code metadata}): they group calls in the run history. The shape is narrow on purpose: it travels
+ * in a URL path ({@code /api/v1/runs/{run_id}}), a CSV cell and a DynamoDB key, so only characters that are safe in
+ * all three are accepted.
  */
 public final class RunIds {
     /** The REST header ({@code POST /api/v1/execute}, and one run for a whole {@code POST /api/v1/tool-calls}). */
