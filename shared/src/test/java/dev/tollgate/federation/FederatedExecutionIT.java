@@ -106,8 +106,9 @@ class FederatedExecutionIT {
                 ]}""".formatted(upstream.url("/free/mcp"), upstream.url("/paid/mcp"), upstream.url("/paid/mcp"),
                 closedPort, silent.getLocalPort());
         ProviderCatalog federated = ProviderCatalog.fromJson(catalog, Config.of(Map.of()));
-        federation = new McpFederation(h.vault, Clock.systemUTC(), new McpFederation.Settings(Duration.ofMinutes(5),
-                Duration.ofMillis(1500), Duration.ofSeconds(10), Duration.ofSeconds(30)), "test");
+        federation = new McpFederation(h.services.upstreamClient(), h.vault, Clock.systemUTC(),
+                new McpFederation.Settings(Duration.ofMinutes(5), Duration.ofMillis(1500), Duration.ofSeconds(10),
+                        Duration.ofSeconds(30)), "test");
         directory = new ToolDirectory(federated, federation);
         engine = new ExecutionService(directory, federation, h.vault, h.services.ledger(), h.services.idempotencyStore(),
                 h.services.usageStore(), h.services.atomicWriter(), h.services.upstreamClient(), AgentKeyBindings.NONE,
