@@ -7,6 +7,7 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.EventStreams;
 import dev.tollgate.execution.Upstream;
 import dev.tollgate.execution.UpstreamClient;
+import dev.tollgate.execution.UpstreamOutcomeUnknownException;
 import dev.tollgate.execution.UpstreamRequest;
 import dev.tollgate.execution.UpstreamResponse;
 import dev.tollgate.mcp.McpJson;
@@ -82,11 +83,24 @@ final class McpSession implements AutoCloseable {
         this.deadlineNanos = deadlineNanos;
     }
 
-    /** {@code initialize}, then {@code notifications/initialized}: the session is ready for tools. */
+    /**
+     * {@code initialize}, then {@code notifications/initialized}: the session is ready for tools. An {@code initialize}
+     * whose connection broke before any answer is sent once more: the first request of a session is the one that
+     * meets a pooled connection the server has since closed (it restarted, or its keep-alive ended as the request
+     * left), and opening a session twice changes nothing a tool could see.
+     */
     McpSchema.InitializeResult initialize() {
-        McpSchema.InitializeResult result = request(McpSchema.METHOD_INITIALIZE, new McpSchema.InitializeRequest(
-                PROTOCOL_VERSION, McpSchema.ClientCapabilities.builder().build(), clientInfo),
-                McpSchema.InitializeResult.class);
+        McpSchema.InitializeRequest hello = new McpSchema.InitializeRequest(PROTOCOL_VERSION,
+                McpSchema.ClientCapabilities.builder().build(), clientInfo);
+        McpSchema.InitializeResult result;
+        try {
+            result = request(McpSchema.METHOD_INITIALIZE, hello, McpSchema.InitializeResult.class);
+        } catch (UpstreamOutcomeUnknownException broken) {
+            if (broken.code() != ErrorCode.UPSTREAM_ERROR) {
+                throw broken;
+            }
+            result = request(McpSchema.METHOD_INITIALIZE, hello, McpSchema.InitializeResult.class);
+        }
         if (result.protocolVersion() == null || !SUPPORTED_VERSIONS.contains(result.protocolVersion())) {
             // Its version string is not repeated: the server chose it, and these words reach logs.
             throw new Malformed("the server offers only MCP versions Tollgate does not speak (it speaks "

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Tools of federated MCP servers (SPEC 12.3) through the one execution engine, against a real MCP server built with
  * the official SDK ({@link McpTestServer}) and DynamoDB Local: free calls, a priced server billed exactly per call
- * with the platform token, BYOK tokens (and a refused one), isError results billed as results, JSON-RPC errors,
- * upstream schema validation, an unreachable server and a silent one.
+ * with the platform token, BYOK tokens (and a refused one), a token the server echoes (redacted), isError results
+ * billed as results, JSON-RPC errors, upstream schema validation, an unreachable server and a silent one.
  */
 class FederatedExecutionIT {
     private static final long CREDIT = Credits.MICROS_PER_CREDIT;
@@ -206,6 +206,16 @@ class FederatedExecutionIT {
         assertEquals(401, e.details().get("provider_status"));
         assertFalse(e.getMessage().contains("tok_wrong0001"));
         assertEquals(10 * CREDIT, h.balance(acting).available());
+    }
+
+    @Test
+    void whatTheServerEchoesOfThePlatformTokenNeverReachesTheCaller() {
+        Acting acting = h.account(Plan.PRO, 10 * CREDIT);
+        ExecutionOutcome out = call(acting, "paid", "echo", "{\"text\":\"" + PLATFORM_TOKEN + "\"}");
+        assertEquals("credits", out.body().path("billing").path("mode").asText());
+        assertTrue(out.body().path("result").path("content").path(0).path("text").asText().startsWith("echo: "));
+        assertFalse(out.body().toString().contains(PLATFORM_TOKEN), out.body().toString());
+        assertFalse(out.body().toString().contains(PLATFORM_TOKEN.substring(0, 10)), "nor a prefix of it");
     }
 
     @Test
