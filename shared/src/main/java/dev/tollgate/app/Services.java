@@ -328,7 +328,10 @@ public final class Services {
         return toolDirectory.get();
     }
 
-    /** The federated MCP servers' tools; none where the catalog names no server or this function ships no MCP client. */
+    /**
+     * The federated MCP servers' tools; none where the catalog names no server or this function ships no MCP schema
+     * types.
+     */
     public FederatedTools federatedTools() {
         return federation.get() instanceof FederatedTools tools ? tools : FederatedTools.NONE;
     }

@@ -52,7 +52,8 @@ final class McpSession implements AutoCloseable {
     /** The version Tollgate asks for; a server that cannot speak it answers another it supports. */
     static final String PROTOCOL_VERSION = ProtocolVersions.MCP_2025_06_18;
     /** Both have the same Streamable HTTP transport and the same tools methods. */
-    static final Set<String> SUPPORTED_VERSIONS = Set.of(ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_03_26);
+    static final Set<String> SUPPORTED_VERSIONS =
+            Set.of(ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_03_26);
     /** The specification allows visible ASCII only; the length bound is ours. */
     private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7E]{1,1024}");
     private static final Duration END_TIMEOUT = Duration.ofSeconds(2);
@@ -113,7 +114,8 @@ final class McpSession implements AutoCloseable {
 
     /** One page of the server's tools. */
     McpSchema.ListToolsResult listTools(String cursor) {
-        return request(McpSchema.METHOD_TOOLS_LIST, new McpSchema.PaginatedRequest(cursor), McpSchema.ListToolsResult.class);
+        return request(McpSchema.METHOD_TOOLS_LIST, new McpSchema.PaginatedRequest(cursor),
+                McpSchema.ListToolsResult.class);
     }
 
     /** Calls one tool; an {@code isError} result is a result. */
@@ -157,7 +159,8 @@ final class McpSession implements AutoCloseable {
         if (response.hasNonNull("error")) {
             McpSchema.JSONRPCResponse.JSONRPCError error = read(response.get("error"),
                     McpSchema.JSONRPCResponse.JSONRPCError.class, method);
-            throw new RpcError(error.code() == null ? McpSchema.ErrorCodes.INTERNAL_ERROR : error.code(), error.message());
+            throw new RpcError(error.code() == null ? McpSchema.ErrorCodes.INTERNAL_ERROR : error.code(),
+                    error.message());
         }
         if (answer.sessionId != null) {
             sessionId = answer.sessionId;
@@ -173,11 +176,14 @@ final class McpSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The URL is the catalog's or the operator's, never a customer's: like any catalog provider's, it is not subject
+     * to the SSRF guard ({@code customerHost} false), so a self-hosted server on a private network stays reachable.
+     */
     private UpstreamRequest post(byte[] body) {
         return new UpstreamRequest("POST", endpoint, headers(true), body, timeLeft(), false);
     }
 
-    /** The catalog's URL, not the caller's: the catalog host pool, as for any catalog provider. */
     private List<Map.Entry<String, String>> headers(boolean post) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(fixedHeaders);
         if (post) {
@@ -293,8 +299,11 @@ final class McpSession implements AutoCloseable {
         }
 
         private boolean answers(JsonNode messageId) {
-            return messageId != null && (messageId.isIntegralNumber() && messageId.canConvertToLong()
-                    && messageId.longValue() == id || messageId.isTextual() && messageId.textValue().equals(Integer.toString(id)));
+            if (messageId == null) {
+                return false;
+            }
+            return messageId.isIntegralNumber() && messageId.canConvertToLong() && messageId.longValue() == id
+                    || messageId.isTextual() && messageId.textValue().equals(Integer.toString(id));
         }
     }
 

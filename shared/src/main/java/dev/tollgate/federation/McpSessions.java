@@ -60,8 +60,8 @@ final class McpSessions {
         String session = HttpHeaders.MCP_SESSION_ID.toLowerCase(Locale.ROOT);
         Iterator<UpstreamResponse> answers = List.of(
                 answer("application/json", Map.of(session, "priming"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"
-                        + "{\"protocolVersion\":\"" + McpSession.PROTOCOL_VERSION + "\",\"capabilities\":{\"tools\":{}},"
-                        + "\"serverInfo\":{\"name\":\"priming\",\"version\":\"0\"}}}"),
+                        + "{\"protocolVersion\":\"" + McpSession.PROTOCOL_VERSION + "\","
+                        + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"priming\",\"version\":\"0\"}}}"),
                 answer("application/json", Map.of(), ""),
                 answer("application/json", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":"
                         + "[{\"name\":\"priming\",\"inputSchema\":{\"type\":\"object\"}}]}}"),

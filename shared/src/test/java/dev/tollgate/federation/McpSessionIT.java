@@ -91,15 +91,16 @@ class McpSessionIT {
                 Seen request = new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                         Map.copyOf(exchange.getRequestHeaders()), body);
                 seen.add(request);
-                String key = exchange.getRequestMethod().equals("POST") ? request.rpcMethod() : exchange.getRequestMethod();
+                String key = exchange.getRequestMethod().equals("POST") ? request.rpcMethod()
+                        : exchange.getRequestMethod();
                 Reply reply = script.getOrDefault(key, script.getOrDefault("*", McpSessionIT::standard));
                 reply.answer(request, exchange);
             }
         });
         server.start();
         upstream = new UpstreamClient(true);
-        federation = new McpFederation(upstream, null, Clock.systemUTC(), new McpFederation.Settings(Duration.ofMinutes(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30)), "test");
+        federation = new McpFederation(upstream, null, Clock.systemUTC(), new McpFederation.Settings(
+                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30)), "test");
     }
 
     @AfterEach
@@ -217,8 +218,8 @@ class McpSessionIT {
             out.flush();
             await();
         });
-        McpSession session = new McpSessions(upstream, "test").open(provider("open"), url(), null, Duration.ofSeconds(5),
-                System.nanoTime() + Duration.ofSeconds(20).toNanos());
+        McpSession session = new McpSessions(upstream, "test").open(provider("open"), url(), null,
+                Duration.ofSeconds(5), System.nanoTime() + Duration.ofSeconds(20).toNanos());
         session.initialize();
         assertEquals("early", ((McpSchema.TextContent) session.callTool("echo", Map.of()).content().get(0)).text());
     }
@@ -291,17 +292,20 @@ class McpSessionIT {
                 (request, exchange) -> text(exchange, 200, "text/html", "<html>proxy login</html>"),
                 (request, exchange) -> sse(exchange, "data: {not json\n\n"),
                 (request, exchange) -> sse(exchange, message(Map.of("jsonrpc", "2.0", "method", "notifications/x"))),
-                (request, exchange) -> json(exchange, 200, Map.of(), response(request, Map.of("content", "not a list"))),
-                (request, exchange) -> json(exchange, 200, Map.of(), Map.of("jsonrpc", "2.0", "id", request.body().get("id"))),
+                (request, exchange) -> json(exchange, 200, Map.of(),
+                        response(request, Map.of("content", "not a list"))),
+                (request, exchange) -> json(exchange, 200, Map.of(),
+                        Map.of("jsonrpc", "2.0", "id", request.body().get("id"))),
                 (request, exchange) -> json(exchange, 200, Map.of(), List.of(1, 2)),
                 (request, exchange) -> text(exchange, 200, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":"
-                        + request.body().get("id") + ",\"result\":{\"content\":[],\"structuredContent\":{\"n\":1e99999}}}"));
+                        + request.body().get("id") + ",\"result\":{\"content\":[],"
+                        + "\"structuredContent\":{\"n\":1e99999}}}"));
         for (Reply reply : garbage) {
             script = Map.of("tools/call", reply);
             assertEquals(502, call("open", "{}").status());
         }
-        script = Map.of("initialize", (request, exchange) -> json(exchange, 200, Map.of("Mcp-Session-Id", "bad id\u00e9"),
-                initializeResult(request, "2025-06-18")));
+        script = Map.of("initialize", (request, exchange) -> json(exchange, 200,
+                Map.of("Mcp-Session-Id", "bad id\u00e9"), initializeResult(request, "2025-06-18")));
         assertEquals(502, call("open", "{}").status());
     }
 
@@ -321,8 +325,8 @@ class McpSessionIT {
         assertEquals(ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE, endless.code());
 
         script = Map.of("tools/call", (request, exchange) -> text(exchange, 200, "application/json",
-                "{\"jsonrpc\":\"2.0\",\"id\":" + request.body().get("id") + ",\"result\":{\"content\":[{\"type\":\"text\","
-                        + "\"text\":\"" + "y".repeat(UpstreamClient.MAX_RESPONSE_BYTES) + "\"}]}}"));
+                "{\"jsonrpc\":\"2.0\",\"id\":" + request.body().get("id") + ",\"result\":{\"content\":["
+                        + "{\"type\":\"text\",\"text\":\"" + "y".repeat(UpstreamClient.MAX_RESPONSE_BYTES) + "\"}]}}"));
         assertEquals(ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE,
                 assertThrows(TollgateException.class, () -> call("open", "{}")).code());
     }
@@ -373,10 +377,8 @@ class McpSessionIT {
         }
         ProviderCatalog catalog = catalog("http://127.0.0.1:" + closed + "/mcp");
         Provider gone = catalog.provider("open").orElseThrow();
-        Operation echo = Operation.federated(gone, "echo", "Echoes.", McpJson.MAPPER.createObjectNode().put("type", "object"),
-                new dev.tollgate.catalog.UpstreamTool("echo", null, null));
         TollgateException e = assertThrows(TollgateException.class,
-                () -> federation.call(gone, echo, McpJson.MAPPER.createObjectNode(), null));
+                () -> federation.call(gone, echo(gone), McpJson.MAPPER.createObjectNode(), null));
         assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, e.code());
         assertTrue(federation.available(List.of(gone)).isEmpty(), "left out until it is retried");
     }
@@ -391,7 +393,8 @@ class McpSessionIT {
             case "initialize" -> json(exchange, 200, Map.of("Mcp-Session-Id", "session-1"),
                     initializeResult(request, "2025-06-18"));
             case "notifications/initialized" -> exchange.sendResponseHeaders(202, -1);
-            case "tools/list" -> json(exchange, 200, Map.of(), response(request, Map.of("tools", List.of(tool("echo")))));
+            case "tools/list" -> json(exchange, 200, Map.of(),
+                    response(request, Map.of("tools", List.of(tool("echo")))));
             case "tools/call" -> sse(exchange, message(response(request, callResult("ok", false))));
             case "DELETE" -> exchange.sendResponseHeaders(204, -1);
             default -> exchange.sendResponseHeaders(400, -1);
@@ -489,14 +492,18 @@ class McpSessionIT {
     /** One call of the tool "echo" as the engine makes it, with the token when the provider takes one. */
     private UpstreamResponse call(String providerId, String input) {
         Provider provider = provider(providerId);
-        Operation echo = Operation.federated(provider, "echo", "Echoes.", McpJson.MAPPER.createObjectNode().put("type", "object"),
-                new dev.tollgate.catalog.UpstreamTool("echo", null, null));
         dev.tollgate.vault.Secret token = provider.auth().needsSecret() ? secret(TOKEN) : null;
         try {
-            return federation.call(provider, echo, (ObjectNode) McpJson.MAPPER.readTree(input), token);
+            return federation.call(provider, echo(provider), (ObjectNode) McpJson.MAPPER.readTree(input), token);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The server's tool "echo" as discovery would have made it an operation of {@code provider}. */
+    private static Operation echo(Provider provider) {
+        return Operation.federated(provider, "echo", "Echoes.", McpJson.MAPPER.createObjectNode().put("type", "object"),
+                new dev.tollgate.catalog.UpstreamTool("echo", null, null));
     }
 
     private static dev.tollgate.vault.Secret secret(String value) {

@@ -31,7 +31,8 @@ public final class LambdaJarFederation {
             "io/modelcontextprotocol/spec/McpClientSession.class", "reactor/core/publisher/Mono.class");
 
     public static Seen discoverAndCall(Path jar) throws Exception {
-        try (URLClassLoader jarOnly = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader jarOnly = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
             for (String resource : LEFT_OUT) {
                 if (jarOnly.findResource(resource) != null) {
                     throw new AssertionError(jar.getFileName() + " ships " + resource);
