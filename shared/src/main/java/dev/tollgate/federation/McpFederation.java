@@ -1,6 +1,7 @@
 package dev.tollgate.federation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.catalog.FederatedTools;
 import dev.tollgate.catalog.Operation;
@@ -14,10 +15,12 @@ import dev.tollgate.execution.Upstream;
 import dev.tollgate.execution.UpstreamOutcomeUnknownException;
 import dev.tollgate.execution.UpstreamResponse;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.mcp.McpJson;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.Secret;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +64,8 @@ import java.util.concurrent.TimeoutException;
 public final class McpFederation implements FederatedTools, FederatedCall, AutoCloseable {
     private static final Log LOG = Log.get(McpFederation.class);
     private static final int MAX_PAGES = 10;
+    private static final TypeReference<List<McpSchema.Tool>> TOOLS = new TypeReference<>() {
+    };
 
     /**
      * @param ttl               how long a server's tool list is kept (at most 5 minutes)
@@ -242,7 +247,21 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
                 cursor = page.nextCursor();
             } while (cursor != null && !cursor.isEmpty() && ++pages < MAX_PAGES
                     && tools.size() < DiscoveredTools.MAX_TOOLS);
-            return tools;
+            return token == null ? tools : withoutSecret(tools, token);
+        }
+    }
+
+    /**
+     * The tools with every echo of the platform token they were listed with redacted: what a server puts in a tool's
+     * description or schema is shown to every customer, so it is treated like any answer that carried a secret.
+     */
+    private static List<McpSchema.Tool> withoutSecret(List<McpSchema.Tool> tools, String token) {
+        try {
+            byte[] listed = McpJson.MAPPER.writeValueAsBytes(tools);
+            byte[] redacted = SecretRedactor.of(token).redact(listed);
+            return redacted == listed ? tools : McpJson.MAPPER.readValue(redacted, TOOLS);
+        } catch (IOException e) {
+            throw new McpSession.Malformed("the server's tool list cannot be read back once redacted");
         }
     }
 
@@ -302,7 +321,7 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
     }
 
     /** The {@code result} of a call: the server's content, structured content and isError, nothing of its _meta. */
-    static byte[] body(McpSchema.CallToolResult result) {
+    private static byte[] body(McpSchema.CallToolResult result) {
         // Written as a whole: content items carry their "type" only when written as CallToolResult's content.
         ObjectNode written = McpJson.MAPPER.valueToTree(result);
         ObjectNode out = McpJson.MAPPER.createObjectNode();

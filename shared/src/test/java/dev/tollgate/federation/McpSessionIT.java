@@ -253,6 +253,26 @@ class McpSessionIT {
                 .map(s -> s.body().path("params").path("cursor").asText(null)).filter(c -> c != null).toList());
     }
 
+    @Test
+    void aPlatformTokenTheListingEchoesIsRedactedFromWhatCustomersSee() {
+        script = Map.of("tools/list", (request, exchange) -> json(exchange, 200, Map.of(), response(request,
+                Map.of("tools", List.of(Map.of("name", "leaky", "description", "Called with " + TOKEN + ".",
+                        "inputSchema", Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string",
+                                "description", "e.g. " + TOKEN.substring(0, 12))))))))));
+        dev.tollgate.testing.InMemoryKeyVault vault = new dev.tollgate.testing.InMemoryKeyVault();
+        vault.setPlatformKey("listed", TOKEN);
+        try (McpFederation withToken = new McpFederation(upstream, vault, Clock.systemUTC(), new McpFederation.Settings(
+                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30)), "test")) {
+            Provider listed = provider("listed");
+            withToken.refresh(List.of(listed)).join();
+            Operation leaky = withToken.cached(listed).orElseThrow().get(0);
+            assertEquals("Bearer " + TOKEN, seen.get(0).header("Authorization"), "listed with the platform token");
+            String shown = leaky.description() + leaky.inputSchema();
+            assertFalse(shown.contains(TOKEN.substring(0, 8)), shown);
+            assertTrue(shown.contains("[REDACTED]"), shown);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // What a call becomes for the engine
     // ------------------------------------------------------------------------------------------------------------
@@ -469,6 +489,9 @@ class McpSessionIT {
                   {"id": "secured", "name": "Secured MCP", "kind": "mcp", "url": "%1$s", "auth": "bearer",
                    "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": true, "platform_key": false,
                    "pricing": {"type": "per_call", "credits": "1"}, "headers": {"x-client": "tollgate"}},
+                  {"id": "listed", "name": "Listed MCP", "kind": "mcp", "url": "%1$s", "auth": "bearer",
+                   "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": false, "platform_key": true,
+                   "pricing": {"type": "per_call", "credits": "1"}},
                   {"id": "quick", "name": "Quick MCP", "kind": "mcp", "url": "%1$s", "auth": "none", "byok": false,
                    "platform_key": false, "pricing": {"type": "free"}, "timeout_ms": 1000}
                 ]}""".formatted(url), Config.of(Map.of()));
