@@ -152,6 +152,19 @@ class McpSessionIT {
     }
 
     @Test
+    void aTokenOfHeaderStyleTravelsInItsOwnHeaderOnEveryRequest() {
+        McpSession session = new McpSessions(upstream, "test").open(provider("keyed"), url(), TOKEN,
+                Duration.ofSeconds(10), System.nanoTime() + Duration.ofSeconds(20).toNanos());
+        session.initialize();
+        session.close();
+        assertEquals(3, seen.size());
+        for (Seen request : seen) {
+            assertEquals(TOKEN, request.header("X-Api-Key"), request.method());
+            assertNull(request.header("Authorization"));
+        }
+    }
+
+    @Test
     void anInitializeWhoseConnectionBrokeIsSentOnceMore() {
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         script = Map.of("initialize", (request, exchange) -> {
@@ -491,6 +504,9 @@ class McpSessionIT {
                    "pricing": {"type": "per_call", "credits": "1"}, "headers": {"x-client": "tollgate"}},
                   {"id": "listed", "name": "Listed MCP", "kind": "mcp", "url": "%1$s", "auth": "bearer",
                    "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": false, "platform_key": true,
+                   "pricing": {"type": "per_call", "credits": "1"}},
+                  {"id": "keyed", "name": "Keyed MCP", "kind": "mcp", "url": "%1$s", "auth": "header:X-Api-Key",
+                   "key_pattern": "^tok_[a-z0-9]+$", "key_format": "tok_…", "byok": true, "platform_key": false,
                    "pricing": {"type": "per_call", "credits": "1"}},
                   {"id": "quick", "name": "Quick MCP", "kind": "mcp", "url": "%1$s", "auth": "none", "byok": false,
                    "platform_key": false, "pricing": {"type": "free"}, "timeout_ms": 1000}
