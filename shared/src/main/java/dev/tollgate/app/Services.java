@@ -328,7 +328,10 @@ public final class Services {
         return toolDirectory.get();
     }
 
-    /** The federated MCP servers' tools; none where the catalog names no server or this function ships no MCP client. */
+    /**
+     * The federated MCP servers' tools; none where the catalog names no server or this function ships no MCP schema
+     * types.
+     */
     public FederatedTools federatedTools() {
         return federation.get() instanceof FederatedTools tools ? tools : FederatedTools.NONE;
     }
@@ -339,23 +342,23 @@ public final class Services {
     }
 
     /**
-     * {@link McpFederation} when the catalog names a federated MCP server and the MCP SDK client is on the classpath.
-     * A function jar without the SDK (one whose routes run no tool) never loads the class; a function that runs tools
-     * but was built without it logs once and treats the servers as unavailable rather than failing every request.
+     * {@link McpFederation} when the catalog names a federated MCP server and the MCP SDK's schema types are on the
+     * classpath. A function jar without them (one whose routes run no tool) never loads the class; a function that runs
+     * tools but was built without them logs once and treats the servers as unavailable rather than failing every
+     * request. Its sessions go through the one upstream client.
      */
     private Object buildFederation() {
         if (catalog().providers().stream().noneMatch(Provider::isFederated)) {
             return FederatedTools.NONE;
         }
         try {
-            Class.forName("io.modelcontextprotocol.client.McpSyncClient", false, Services.class.getClassLoader());
-            Class.forName("reactor.core.publisher.Mono", false, Services.class.getClassLoader());
+            Class.forName("io.modelcontextprotocol.spec.McpSchema", false, Services.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             dev.tollgate.log.Log.get(Services.class).error("federated MCP servers are in the catalog but this function "
-                    + "ships no MCP client (mcp-core, reactor-core); their tools are unavailable", null);
+                    + "ships no MCP schema types (mcp-core, mcp-json-jackson2); their tools are unavailable", null);
             return FederatedTools.NONE;
         }
-        return new McpFederation(keyVault(), clock(), McpFederation.Settings.from(config()),
+        return new McpFederation(upstreamClient(), keyVault(), clock(), McpFederation.Settings.from(config()),
                 config().get("TOLLGATE_VERSION", "0.1.0"));
     }
 

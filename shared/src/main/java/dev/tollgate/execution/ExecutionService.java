@@ -727,7 +727,7 @@ public final class ExecutionService implements ToolExecutor {
                 adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
         String mode = a.resolution.mode().wire();
         SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
-        UpstreamClient.Streamed streamed = upstream.stream(request, body -> streaming.relay(body, mode, inPlay));
+        UpstreamClient.Streamed streamed = upstream.stream(request, (headers, body) -> streaming.relay(body, mode, inPlay));
         if (streamed.refused() != null) {
             throw ProviderErrors.map(a.provider.name(), streamed.refused().redacted(inPlay), kind, inPlay, byokKeyId);
         }

@@ -27,7 +27,7 @@ public interface Upstream {
             return new UpstreamClient.Streamed(response, null);
         }
         try {
-            return new UpstreamClient.Streamed(null, reader.read(new java.io.ByteArrayInputStream(response.body())));
+            return new UpstreamClient.Streamed(null, reader.read(response.headers(), new java.io.ByteArrayInputStream(response.body())));
         } catch (java.io.IOException e) {
             throw new dev.tollgate.domain.TollgateException(dev.tollgate.domain.ErrorCode.UPSTREAM_ERROR,
                     "The provider's stream could not be read");

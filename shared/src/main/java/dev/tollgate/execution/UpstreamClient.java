@@ -118,14 +118,19 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
      */
     @Override
     public UpstreamResponse send(UpstreamRequest request) {
-        return exchange(request, (response, started) -> new UpstreamResponse(response.getCode(), headers(response),
-                read(response.getEntity()), (System.nanoTime() - started) / 1_000_000));
+        return exchange(request, (response, started, cutOff) -> new UpstreamResponse(response.getCode(),
+                headers(response), read(response.getEntity()), (System.nanoTime() - started) / 1_000_000));
     }
 
-    /** Reads a successful streamed body; what it returns is the provider's assembled response. */
+    /**
+     * Reads a successful streamed body; what it returns is the provider's assembled response. A reader that has what
+     * it needs before the body ends (an MCP server may keep its stream open after the answer) closes {@code body}:
+     * the rest is then cut off with the connection, not awaited.
+     */
     @FunctionalInterface
     public interface StreamReader {
-        com.fasterxml.jackson.databind.JsonNode read(InputStream body) throws IOException;
+        /** @param headers the response's headers: lower-case names, first value of each */
+        com.fasterxml.jackson.databind.JsonNode read(Map<String, String> headers, InputStream body) throws IOException;
     }
 
     /**
@@ -143,21 +148,28 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
      */
     @Override
     public Streamed stream(UpstreamRequest request, StreamReader reader) {
-        return exchange(request, (response, started) -> {
+        return exchange(request, (response, started, cutOff) -> {
             if (response.getCode() < 200 || response.getCode() >= 300) {
                 return new Streamed(new UpstreamResponse(response.getCode(), headers(response),
                         read(response.getEntity()), (System.nanoTime() - started) / 1_000_000), null);
             }
             HttpEntity entity = response.getEntity();
-            try (InputStream in = entity == null ? InputStream.nullInputStream() : entity.getContent()) {
-                return new Streamed(null, reader.read(new CappedInputStream(in == null ? InputStream.nullInputStream() : in)));
+            InputStream content = entity == null ? null : entity.getContent();
+            CappedInputStream body = new CappedInputStream(content == null ? InputStream.nullInputStream() : content);
+            com.fasterxml.jackson.databind.JsonNode assembled = reader.read(headers(response), body);
+            if (body.closedByReader && !body.ended) {
+                cutOff.run();
+            } else {
+                body.finish();
             }
+            return new Streamed(null, assembled);
         });
     }
 
     @FunctionalInterface
     private interface ResponseReader<T> {
-        T read(ClassicHttpResponse response, long startedNanos) throws IOException;
+        /** @param cutOff ends the exchange now, closing the connection instead of reading the rest of the body */
+        T read(ClassicHttpResponse response, long startedNanos, Runnable cutOff) throws IOException;
     }
 
     private <T> T exchange(UpstreamRequest request, ResponseReader<T> reader) {
@@ -179,10 +191,22 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
             expired.set(true);
             http.cancel();
         }, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean cutOff = new AtomicBoolean();
         long started = System.nanoTime();
         CloseableHttpClient client = request.customerHost() ? customerHosts : catalogHosts;
+        T result = null;
         try (ClassicHttpResponse response = client.executeOpen(null, http, null)) {
-            return reader.read(response, started);
+            try {
+                result = reader.read(response, started, () -> {
+                    cutOff.set(true);
+                    http.cancel();
+                });
+            } catch (IOException | RuntimeException e) {
+                // Closing would read the rest of the body first, and a body over the cap may never end.
+                http.cancel();
+                throw e;
+            }
+            return result;
         } catch (AddressGuard.ForbiddenAddressException e) {
             throw new TollgateException(ErrorCode.UPSTREAM_ADDRESS_FORBIDDEN,
                     "The upstream URL resolves to an address Tollgate does not connect to "
@@ -190,6 +214,10 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
         } catch (TollgateException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (cutOff.get() && result != null) {
+                // The reader had its answer; closing the connection it cut off is all that failed.
+                return result;
+            }
             if (neverSent(e)) {
                 throw new TollgateException(ErrorCode.UPSTREAM_ERROR,
                         "The provider could not be reached (" + e.getClass().getSimpleName() + "); nothing was charged");
@@ -213,9 +241,14 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
         return headers;
     }
 
-    /** A streamed body, refused once more than {@link #MAX_RESPONSE_BYTES} have been read. */
+    /**
+     * A streamed body, refused once more than {@link #MAX_RESPONSE_BYTES} have been read. Closing it only marks that
+     * the reader is done; the exchange then decides between reading the rest and cutting the connection off.
+     */
     private static final class CappedInputStream extends java.io.FilterInputStream {
         private long total;
+        private boolean ended;
+        private boolean closedByReader;
 
         CappedInputStream(InputStream in) {
             super(in);
@@ -224,6 +257,7 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
         @Override
         public int read() throws IOException {
             int b = super.read();
+            ended |= b < 0;
             count(b < 0 ? 0 : 1);
             return b;
         }
@@ -231,8 +265,19 @@ public final class UpstreamClient implements Upstream, AutoCloseable {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = super.read(buffer, offset, length);
+            ended |= n < 0;
             count(Math.max(n, 0));
             return n;
+        }
+
+        @Override
+        public void close() {
+            closedByReader = true;
+        }
+
+        /** Reads what the reader left (the connection goes back to the pool) and closes the body. */
+        void finish() throws IOException {
+            in.close();
         }
 
         private void count(int n) {

@@ -1,6 +1,7 @@
 package dev.tollgate.federation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.catalog.FederatedTools;
 import dev.tollgate.catalog.Operation;
@@ -10,20 +11,17 @@ import dev.tollgate.config.Config;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.FederatedCall;
+import dev.tollgate.execution.Upstream;
+import dev.tollgate.execution.UpstreamOutcomeUnknownException;
 import dev.tollgate.execution.UpstreamResponse;
 import dev.tollgate.log.Log;
+import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.mcp.McpJson;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.Secret;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,12 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Federated MCP servers (SPEC 12.3) through the official MCP Java SDK client: their tools, discovered and cached per
- * container, and the calls of those tools.
+ * Federated MCP servers (SPEC 12.3): their tools, discovered and cached per container, and the calls of those tools,
+ * each in a {@link McpSession} of its own over the container's one guarded {@link Upstream} client.
  *
  * <p><b>Discovery</b> is lazy: the first listing (or call) after a server's list expired starts a fetch (a session of
  * its own: initialize, {@code tools/list} page by page) in the background, and waits for all stale servers together
@@ -53,17 +52,20 @@ import java.util.concurrent.TimeoutException;
  * platform token where the catalog offers one (and the operator set it), otherwise none.
  *
  * <p><b>Calls</b> open a session per call with the token billing chose (BYOK, platform or none), so a stateful server
- * never mixes two customers' state; the session ends in the background after the answer. The answer has the shape of
- * an HTTP exchange for the execution engine: 200 with the {@code CallToolResult} (an {@code isError} result included:
- * the tool ran, so it is billed like any result), 401/403 for a refused token, 400 for a JSON-RPC error of the request
- * (unknown tool, invalid params) and 502 for one of the server; a server that cannot be reached is
- * {@code provider_unavailable} (and is left out of listings until it is retried), one that does not answer within
- * the tool's timeout {@code upstream_timeout}.
+ * never mixes two customers' state; the tool's timeout is the deadline of the whole session (set-up included), and the
+ * session ends in the background after the answer. The answer has the shape of an HTTP exchange for the execution
+ * engine, which redacts the secrets in play from it: 200 with the {@code CallToolResult} (an {@code isError} result
+ * included: the tool ran, so it is billed like any result), the server's own answer for a refused token (401/403),
+ * a redirect or a rate limit, 400 for a JSON-RPC error of the request (unknown tool, invalid params) and 502 for one
+ * of the server or an answer outside the protocol. A server that cannot be reached is {@code provider_unavailable}
+ * (and is left out of listings until it is retried); one that does not answer in time is {@code upstream_timeout},
+ * marked as an unknown outcome once the {@code tools/call} itself was sent.
  */
 public final class McpFederation implements FederatedTools, FederatedCall, AutoCloseable {
     private static final Log LOG = Log.get(McpFederation.class);
     private static final int MAX_PAGES = 10;
-    private static final Duration MAX_INITIALIZATION = Duration.ofSeconds(5);
+    private static final TypeReference<List<McpSchema.Tool>> TOOLS = new TypeReference<>() {
+    };
 
     /**
      * @param ttl               how long a server's tool list is kept (at most 5 minutes)
@@ -108,10 +110,11 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
     });
 
     /**
-     * @param vault lends the platform token for listings of servers that need one
+     * @param upstream the container's one upstream client: every request to a server goes through it
+     * @param vault    lends the platform token for listings of servers that need one
      */
-    public McpFederation(KeyVault vault, Clock clock, Settings settings, String tollgateVersion) {
-        this.sessions = new McpSessions(tollgateVersion);
+    public McpFederation(Upstream upstream, KeyVault vault, Clock clock, Settings settings, String tollgateVersion) {
+        this.sessions = new McpSessions(upstream, tollgateVersion);
         this.vault = vault;
         this.clock = clock;
         this.settings = settings;
@@ -228,24 +231,37 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
     }
 
     private List<McpSchema.Tool> list(Provider provider, String token) {
-        McpSyncClient client = sessions.open(provider, provider.baseUrl().orElseThrow(), token,
-                settings.fetchTimeout(), settings.fetchTimeout());
-        try {
-            client.initialize();
+        // Each request within the fetch timeout, and the whole listing within one per page and one for the set-up.
+        long deadline = System.nanoTime() + settings.fetchTimeout().toNanos() * (MAX_PAGES + 1);
+        try (McpSession session = sessions.open(provider, provider.baseUrl().orElseThrow(), token,
+                settings.fetchTimeout(), deadline)) {
+            session.initialize();
             List<McpSchema.Tool> tools = new ArrayList<>();
             String cursor = null;
             int pages = 0;
             do {
-                McpSchema.ListToolsResult page = client.listTools(cursor);
+                McpSchema.ListToolsResult page = session.listTools(cursor);
                 if (page.tools() != null) {
                     tools.addAll(page.tools());
                 }
                 cursor = page.nextCursor();
             } while (cursor != null && !cursor.isEmpty() && ++pages < MAX_PAGES
                     && tools.size() < DiscoveredTools.MAX_TOOLS);
-            return tools;
-        } finally {
-            client.closeGracefully();
+            return token == null ? tools : withoutSecret(tools, token);
+        }
+    }
+
+    /**
+     * The tools with every echo of the platform token they were listed with redacted: what a server puts in a tool's
+     * description or schema is shown to every customer, so it is treated like any answer that carried a secret.
+     */
+    private static List<McpSchema.Tool> withoutSecret(List<McpSchema.Tool> tools, String token) {
+        try {
+            byte[] listed = McpJson.MAPPER.writeValueAsBytes(tools);
+            byte[] redacted = SecretRedactor.of(token).redact(listed);
+            return redacted == listed ? tools : McpJson.MAPPER.readValue(redacted, TOOLS);
+        } catch (IOException e) {
+            throw new McpSession.Malformed("the server's tool list cannot be read back once redacted");
         }
     }
 
@@ -265,29 +281,42 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         String upstreamName = operation.upstreamTool()
                 .orElseThrow(() -> new IllegalArgumentException(operation.toolName() + " is not a federated tool")).name();
         Duration timeout = operation.timeout();
-        Duration initialization = min(MAX_INITIALIZATION, timeout.dividedBy(3));
         long started = System.nanoTime();
-        McpSyncClient client = sessions.open(provider, endpoint, secret == null ? null : secret.reveal(),
-                initialization, timeout.minus(initialization));
+        McpSession session = sessions.open(provider, endpoint, secret == null ? null : secret.reveal(), timeout,
+                started + timeout.toNanos());
         try {
-            client.initialize();
-            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(upstreamName,
-                    McpJson.MAPPER.convertValue(input, McpJson.MAP_TYPE)));
+            try {
+                session.initialize();
+            } catch (TollgateException e) {
+                throw transportFailure(provider, e, timeout, false);
+            }
+            McpSchema.CallToolResult result;
+            try {
+                result = session.callTool(upstreamName, McpJson.MAPPER.convertValue(input, McpJson.MAP_TYPE));
+            } catch (TollgateException e) {
+                throw transportFailure(provider, e, timeout, true);
+            }
             return new UpstreamResponse(200, Map.of("content-type", "application/json"), body(result),
                     elapsedMs(started));
-        } catch (RuntimeException e) {
-            return failure(provider, e, timeout, started);
+        } catch (McpSession.Refused e) {
+            return refusal(provider, e.response());
+        } catch (McpSession.RpcError e) {
+            return answer(e.serverFault() ? 502 : 400, e.serverMessage(), started);
+        } catch (McpSession.Malformed e) {
+            LOG.warn("federated MCP server answered outside the protocol", "provider", provider.id(),
+                    "reason", e.getMessage());
+            return answer(502, null, started);
         } finally {
-            endInBackground(client);
+            endInBackground(session);
         }
     }
 
     /** Ends the upstream session (its DELETE) without holding the caller. */
-    private void endInBackground(McpSyncClient client) {
+    private void endInBackground(McpSession session) {
         try {
-            background.execute(client::closeGracefully);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            client.close();
+            background.execute(session::close);
+        } catch (RejectedExecutionException closing) {
+            // This federation is closing: the server ends the idle session on its own.
         }
     }
 
@@ -304,37 +333,52 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         try {
             return McpJson.MAPPER.writeValueAsBytes(out);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a tool result", e);
+            // A number Jackson refuses to write plainly (an exponent past 9999), for one.
+            throw new McpSession.Malformed("the server's tool result cannot be written as JSON");
         }
     }
 
-    /** A failed call as the HTTP answer it amounts to, or the Tollgate error it is. Never echoes the SDK's message. */
-    private UpstreamResponse failure(Provider provider, RuntimeException e, Duration timeout, long started) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof McpHttpClientTransportAuthorizationException refused) {
-                return answer(refused.getResponseInfo().statusCode(), null, started);
-            }
-            if (cause instanceof McpError error) {
-                McpSchema.JSONRPCResponse.JSONRPCError rpc = error.getJsonRpcError();
-                int code = rpc == null || rpc.code() == null ? McpSchema.ErrorCodes.INTERNAL_ERROR : rpc.code();
-                boolean serverFault = code == McpSchema.ErrorCodes.INTERNAL_ERROR || (code <= -32000 && code >= -32099);
-                return answer(serverFault ? 502 : 400, rpc == null ? null : rpc.message(), started);
-            }
-            if (cause instanceof TimeoutException) {
-                throw new TollgateException(ErrorCode.UPSTREAM_TIMEOUT, provider.name() + " did not answer within "
-                        + timeout.toMillis() / 1000.0 + " seconds; nothing was charged");
-            }
-            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                    || cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
-                    || cause instanceof NoRouteToHostException) {
-                markUnreachable(provider);
-                LOG.warn("federated MCP server unreachable", "provider", provider.id(),
-                        "reason", cause.getClass().getSimpleName());
-                throw ToolDirectory.unavailable(provider);
-            }
+    /**
+     * What the upstream client's failure means for this call. A request that never left (connection refused, unknown
+     * host) takes the server out of listings until its retry: {@code provider_unavailable}. A timeout or a broken
+     * connection is an unknown outcome only once the {@code tools/call} was sent; before, the tool certainly did not
+     * run. A body over the cap stays what it is.
+     */
+    private TollgateException transportFailure(Provider provider, TollgateException e, Duration timeout,
+                                               boolean toolCalled) {
+        boolean unknownOutcome = e instanceof UpstreamOutcomeUnknownException;
+        if (e.code() == ErrorCode.UPSTREAM_ERROR && !unknownOutcome) {
+            markUnreachable(provider);
+            LOG.warn("federated MCP server unreachable", "provider", provider.id(), "reason", e.getMessage());
+            return ToolDirectory.unavailable(provider);
         }
-        LOG.warn("federated tool call failed", "provider", provider.id(), "reason", reason(e));
-        return answer(502, null, started);
+        if (e.code() == ErrorCode.UPSTREAM_TIMEOUT) {
+            String late = provider.name() + " did not answer within " + timeout.toMillis() / 1000.0 + " seconds";
+            return toolCalled && unknownOutcome
+                    ? new UpstreamOutcomeUnknownException(ErrorCode.UPSTREAM_TIMEOUT, late
+                            + "; it may still have acted on the request. Nothing was charged")
+                    : new TollgateException(ErrorCode.UPSTREAM_TIMEOUT, late + "; nothing was charged");
+        }
+        if (unknownOutcome && !toolCalled) {
+            return new TollgateException(ErrorCode.UPSTREAM_ERROR, "The connection to " + provider.name()
+                    + " broke while the session was set up, before the tool was called; nothing was charged");
+        }
+        return e;
+    }
+
+    /**
+     * A refused HTTP request of the session, as the answer the engine maps: a refused token, a redirect and a rate
+     * limit as the server sent them; anything else the server's failure (502, or its own 5xx), since a transport-level
+     * refusal (a session the server lost, a header it rejects) is not the caller's input at fault.
+     */
+    private static UpstreamResponse refusal(Provider provider, UpstreamResponse refused) {
+        int status = refused.status();
+        if (status == 401 || status == 403 || status == 429 || (status >= 300 && status < 400) || status >= 500) {
+            return refused;
+        }
+        LOG.warn("federated MCP server refused a request of the session", "provider", provider.id(),
+                "provider_status", status);
+        return new UpstreamResponse(502, refused.headers(), refused.body(), refused.elapsedMs());
     }
 
     private static UpstreamResponse answer(int status, String message, long started) {
@@ -342,13 +386,22 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         if (message != null) {
             ObjectNode error = McpJson.MAPPER.createObjectNode();
             error.putObject("error").put("message", message);
-            body = error.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            body = error.toString().getBytes(StandardCharsets.UTF_8);
         }
         return new UpstreamResponse(status, Map.of("content-type", "application/json"), body, elapsedMs(started));
     }
 
-    /** The kind of failure, for logs: class names down the cause chain, no message (it may carry server text). */
+    /**
+     * The kind of failure, for logs: the session's own words, the upstream client's error code, and class names down
+     * the cause chain for anything else (its message may carry server text).
+     */
     private static String reason(Throwable e) {
+        if (e instanceof McpSession.Failure) {
+            return e.getMessage();
+        }
+        if (e instanceof TollgateException tollgate) {
+            return tollgate.code().code();
+        }
         StringBuilder out = new StringBuilder();
         for (Throwable cause = e; cause != null && out.length() < 200; cause = cause.getCause()) {
             out.append(out.length() == 0 ? "" : " < ").append(cause.getClass().getSimpleName());
@@ -360,15 +413,10 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Loads the SDK client's classes and writes a tool result, without any I/O (SnapStart priming). */
+    /** Runs a session against canned answers and writes its tool result, without any I/O (SnapStart priming). */
     @Override
     public void warmUp() {
-        sessions.warmUp();
-        body(McpSchema.CallToolResult.builder().addTextContent("priming").isError(false).build());
+        body(sessions.warmUp());
     }
 
     /** Lets sessions that are ending (their DELETE in flight) finish, briefly; Lambda containers never call it. */

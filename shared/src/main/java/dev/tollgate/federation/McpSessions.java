@@ -1,176 +1,83 @@
 package dev.tollgate.federation;
 
-import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.Provider;
-import dev.tollgate.execution.UpstreamClient;
-import dev.tollgate.mcp.McpJson;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import dev.tollgate.execution.Upstream;
+import dev.tollgate.execution.UpstreamResponse;
+import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
- * Opens sessions with federated MCP servers through the official MCP Java SDK: its sync client over its Streamable
- * HTTP transport, one session per use (a tool listing, or one tool call), so that nothing one customer does in a
- * session (a stateful server such as Playwright keeps pages open) is seen by another.
- *
- * <p>All sessions share one {@code java.net.http} client: HTTP/1.1 (no h2c upgrade, which some servers refuse),
- * redirects never followed (a token must not travel to another host), connect timeout 5 s, no proxy or cookies.
- * The SDK builds a new client (with its own selector thread) per transport; the builder handed to it returns the
- * shared one instead.
+ * Opens {@link McpSession}s with federated MCP servers, one per use (a tool listing, or one tool call), so that nothing
+ * one customer does in a session (a stateful server such as Playwright keeps pages open) is seen by another. All of
+ * them go through the container's one {@link Upstream}.
  */
 final class McpSessions {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Tollgate declares no outputSchema and passes structured content through; there is nothing to check it against. */
-    private static final JsonSchemaValidator OUTPUT_NOT_CHECKED =
-            (schema, content) -> JsonSchemaValidator.ValidationResponse.asValid(null);
-
-    /** Built on first use: a container whose catalog servers are never called starts no selector thread. */
-    private volatile HttpClient http;
+    private final Upstream upstream;
     private final McpSchema.Implementation clientInfo;
 
-    McpSessions(String tollgateVersion) {
+    McpSessions(Upstream upstream, String tollgateVersion) {
+        this.upstream = upstream;
         this.clientInfo = new McpSchema.Implementation("tollgate", "Tollgate", tollgateVersion);
     }
 
     /**
-     * A client for {@code endpoint} (not yet initialised); the caller closes it.
+     * A session with {@code endpoint}, not yet initialised; the caller closes it.
      *
-     * @param token the BYOK or platform token, or null for a server without auth
+     * @param token          the BYOK or platform token, or null for a server without auth
+     * @param requestTimeout limit of each request of the session
+     * @param deadlineNanos  {@link System#nanoTime()} by which all of its requests must be answered
      */
-    McpSyncClient open(Provider provider, String endpoint, String token, Duration initializationTimeout,
-                       Duration requestTimeout) {
-        return open(provider.auth(), provider.headers(), endpoint, token, initializationTimeout, requestTimeout);
-    }
-
-    /** Builds (and closes) a client without connecting: loads the SDK's client, transport and reactor classes. */
-    void warmUp() {
-        open(new AuthStyle(AuthStyle.Kind.NONE, java.util.Optional.empty()), Map.of(), "http://127.0.0.1:9/mcp", null,
-                Duration.ofSeconds(1), Duration.ofSeconds(1)).close();
-        reactor.core.publisher.Mono.just(1).block();
-    }
-
-    private McpSyncClient open(AuthStyle auth, Map<String, String> headers, String endpoint, String token,
-                               Duration initializationTimeout, Duration requestTimeout) {
-        URI uri = URI.create(endpoint);
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder(uri.getScheme() + "://" + uri.getRawAuthority())
-                .endpoint(path)
-                .clientBuilder(new SharedClient(http()))
-                .jsonMapper(McpJson.SDK)
-                .maxResponseSize(UpstreamClient.MAX_RESPONSE_BYTES)
-                .customizeRequest(request -> {
-                    headers.forEach(request::header);
-                    authorize(request, auth, token);
-                })
-                .build();
-        return McpClient.sync(transport)
-                .clientInfo(clientInfo)
-                .initializationTimeout(initializationTimeout)
-                .requestTimeout(requestTimeout)
-                .jsonSchemaValidator(OUTPUT_NOT_CHECKED)
-                .build();
-    }
-
-    private HttpClient http() {
-        HttpClient client = http;
-        if (client == null) {
-            synchronized (this) {
-                client = http;
-                if (client == null) {
-                    client = HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(CONNECT_TIMEOUT)
-                            .build();
-                    http = client;
+    McpSession open(Provider provider, String endpoint, String token, Duration requestTimeout, long deadlineNanos) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(provider.headers().entrySet());
+        if (token != null) {
+            switch (provider.auth().kind()) {
+                case BEARER -> headers.add(Map.entry("Authorization", "Bearer " + token));
+                case HEADER -> headers.add(Map.entry(provider.auth().parameter().orElseThrow(), token));
+                default -> {
+                    // The catalog only admits none, bearer and header:<Name> for MCP servers.
                 }
             }
         }
-        return client;
+        return new McpSession(upstream, URI.create(endpoint), headers, clientInfo, requestTimeout, deadlineNanos);
     }
 
-    private static void authorize(HttpRequest.Builder request, AuthStyle auth, String token) {
-        if (token == null) {
-            return;
-        }
-        switch (auth.kind()) {
-            case BEARER -> request.header("Authorization", "Bearer " + token);
-            case HEADER -> request.header(auth.parameter().orElseThrow(), token);
-            default -> {
-                // The catalog only admits none, bearer and header:<Name> for MCP servers.
-            }
+    /**
+     * Runs a whole session (initialize, a listing, a call with an SSE answer, the end) against canned answers in
+     * memory: loads the classes and Jackson (de)serialisers a first real session needs, without any I/O (SnapStart
+     * priming).
+     *
+     * @return the canned call's result
+     */
+    McpSchema.CallToolResult warmUp() {
+        String session = HttpHeaders.MCP_SESSION_ID.toLowerCase(Locale.ROOT);
+        Iterator<UpstreamResponse> answers = List.of(
+                answer("application/json", Map.of(session, "priming"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"
+                        + "{\"protocolVersion\":\"" + McpSession.PROTOCOL_VERSION + "\","
+                        + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"priming\",\"version\":\"0\"}}}"),
+                answer("application/json", Map.of(), ""),
+                answer("application/json", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":"
+                        + "[{\"name\":\"priming\",\"inputSchema\":{\"type\":\"object\"}}]}}"),
+                answer("text/event-stream", Map.of(), "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":3,"
+                        + "\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"priming\"}],\"isError\":false}}\n\n"),
+                answer("application/json", Map.of(), "")).iterator();
+        try (McpSession primed = new McpSession(request -> answers.next(), URI.create("http://127.0.0.1:9/mcp"),
+                List.of(), clientInfo, Duration.ofSeconds(1), System.nanoTime() + Duration.ofSeconds(10).toNanos())) {
+            primed.initialize();
+            return primed.callTool(primed.listTools(null).tools().get(0).name(), Map.of());
         }
     }
 
-    /** Hands the SDK's transport the container's one HTTP client; its own settings are those of the shared client. */
-    private record SharedClient(HttpClient client) implements HttpClient.Builder {
-        @Override
-        public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder connectTimeout(Duration duration) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslContext(SSLContext sslContext) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder executor(Executor executor) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder followRedirects(HttpClient.Redirect policy) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder version(HttpClient.Version version) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder priority(int priority) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder proxy(ProxySelector proxySelector) {
-            return this;
-        }
-
-        @Override
-        public HttpClient.Builder authenticator(Authenticator authenticator) {
-            return this;
-        }
-
-        @Override
-        public HttpClient build() {
-            return client;
-        }
+    private static UpstreamResponse answer(String type, Map<String, String> headers, String body) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("content-type", type);
+        return new UpstreamResponse(200, all, body.getBytes(StandardCharsets.UTF_8), 0);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.execution.EventStreams;
 import dev.tollgate.execution.UpstreamRequest;
 import java.io.IOException;
 import java.io.InputStream;

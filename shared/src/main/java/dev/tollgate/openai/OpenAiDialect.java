@@ -3,6 +3,7 @@ package dev.tollgate.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.execution.EventStreams;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Tools of federated MCP servers (SPEC 12.3) through the one execution engine, against a real MCP server built with
  * the official SDK ({@link McpTestServer}) and DynamoDB Local: free calls, a priced server billed exactly per call
- * with the platform token, BYOK tokens (and a refused one), isError results billed as results, JSON-RPC errors,
- * upstream schema validation, an unreachable server and a silent one.
+ * with the platform token, BYOK tokens (and a refused one), a token the server echoes (redacted), isError results
+ * billed as results, JSON-RPC errors, upstream schema validation, an unreachable server and a silent one.
  */
 class FederatedExecutionIT {
     private static final long CREDIT = Credits.MICROS_PER_CREDIT;
@@ -106,8 +106,9 @@ class FederatedExecutionIT {
                 ]}""".formatted(upstream.url("/free/mcp"), upstream.url("/paid/mcp"), upstream.url("/paid/mcp"),
                 closedPort, silent.getLocalPort());
         ProviderCatalog federated = ProviderCatalog.fromJson(catalog, Config.of(Map.of()));
-        federation = new McpFederation(h.vault, Clock.systemUTC(), new McpFederation.Settings(Duration.ofMinutes(5),
-                Duration.ofMillis(1500), Duration.ofSeconds(10), Duration.ofSeconds(30)), "test");
+        federation = new McpFederation(h.services.upstreamClient(), h.vault, Clock.systemUTC(),
+                new McpFederation.Settings(Duration.ofMinutes(5), Duration.ofMillis(1500), Duration.ofSeconds(10),
+                        Duration.ofSeconds(30)), "test");
         directory = new ToolDirectory(federated, federation);
         engine = new ExecutionService(directory, federation, h.vault, h.services.ledger(), h.services.idempotencyStore(),
                 h.services.usageStore(), h.services.atomicWriter(), h.services.upstreamClient(), AgentKeyBindings.NONE,
@@ -205,6 +206,16 @@ class FederatedExecutionIT {
         assertEquals(401, e.details().get("provider_status"));
         assertFalse(e.getMessage().contains("tok_wrong0001"));
         assertEquals(10 * CREDIT, h.balance(acting).available());
+    }
+
+    @Test
+    void whatTheServerEchoesOfThePlatformTokenNeverReachesTheCaller() {
+        Acting acting = h.account(Plan.PRO, 10 * CREDIT);
+        ExecutionOutcome out = call(acting, "paid", "echo", "{\"text\":\"" + PLATFORM_TOKEN + "\"}");
+        assertEquals("credits", out.body().path("billing").path("mode").asText());
+        assertTrue(out.body().path("result").path("content").path(0).path("text").asText().startsWith("echo: "));
+        assertFalse(out.body().toString().contains(PLATFORM_TOKEN), out.body().toString());
+        assertFalse(out.body().toString().contains(PLATFORM_TOKEN.substring(0, 10)), "nor a prefix of it");
     }
 
     @Test

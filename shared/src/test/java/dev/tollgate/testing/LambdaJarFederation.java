@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the federation client from a shaded Lambda jar alone (its own class loader over the platform's): discovers the
- * tools of a real MCP server (the SDK's, in this process) and calls one, so a shade filter that dropped a class the
- * MCP SDK client or reactor needs fails here, not in Lambda.
+ * tools of a real MCP server (the SDK's, in this process) and calls one through the jar's upstream client, so a shade
+ * filter that dropped a class Tollgate's MCP client or the SDK's schema types need fails here, not in Lambda. It also
+ * checks that the jar ships neither the SDK's client nor reactor, which the federation no longer uses.
  */
 public final class LambdaJarFederation {
     private LambdaJarFederation() {
@@ -24,7 +25,20 @@ public final class LambdaJarFederation {
     public record Seen(List<String> toolNames, int callStatus) {
     }
 
+    /** Classes that must not be in a function jar: the MCP SDK's client side and Project Reactor. */
+    private static final List<String> LEFT_OUT = List.of("io/modelcontextprotocol/client/McpSyncClient.class",
+            "io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport.class",
+            "io/modelcontextprotocol/spec/McpClientSession.class", "reactor/core/publisher/Mono.class");
+
     public static Seen discoverAndCall(Path jar) throws Exception {
+        try (URLClassLoader jarOnly = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (String resource : LEFT_OUT) {
+                if (jarOnly.findResource(resource) != null) {
+                    throw new AssertionError(jar.getFileName() + " ships " + resource);
+                }
+            }
+        }
         try (McpTestServer server = McpTestServer.start(0, List.of(McpTestServer.Endpoint.open("/mcp",
                 McpTestServer.demoTools())));
              URLClassLoader jarOnly = new URLClassLoader(new URL[] {jar.toUri().toURL()},
@@ -39,10 +53,12 @@ public final class LambdaJarFederation {
             Class<?> providerType = jarOnly.loadClass("dev.tollgate.catalog.Provider");
             Class<?> settingsType = jarOnly.loadClass("dev.tollgate.federation.McpFederation$Settings");
             Class<?> federationType = jarOnly.loadClass("dev.tollgate.federation.McpFederation");
-            Object federation = federationType.getConstructor(jarOnly.loadClass("dev.tollgate.vault.KeyVault"),
-                            Clock.class, settingsType, String.class)
-                    .newInstance(null, Clock.systemUTC(), settingsType.getMethod("from", configType).invoke(null, config),
-                            "lambda-jar-test");
+            Object upstream = jarOnly.loadClass("dev.tollgate.execution.UpstreamClient").getConstructor(boolean.class)
+                    .newInstance(true);
+            Object federation = federationType.getConstructor(jarOnly.loadClass("dev.tollgate.execution.Upstream"),
+                            jarOnly.loadClass("dev.tollgate.vault.KeyVault"), Clock.class, settingsType, String.class)
+                    .newInstance(upstream, null, Clock.systemUTC(),
+                            settingsType.getMethod("from", configType).invoke(null, config), "lambda-jar-test");
             try {
                 ((CompletableFuture<?>) federationType.getMethod("refresh", List.class)
                         .invoke(federation, List.of(provider))).join();
@@ -66,6 +82,7 @@ public final class LambdaJarFederation {
                 return new Seen(names, (Integer) response.getClass().getMethod("status").invoke(response));
             } finally {
                 federationType.getMethod("close").invoke(federation);
+                ((AutoCloseable) upstream).close();
             }
         }
     }

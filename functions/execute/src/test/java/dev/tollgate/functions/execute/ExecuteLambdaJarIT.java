@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shaded Lambda jar alone runs the federation client: REST calls of federated MCP servers' tools need the MCP
- * SDK's sync client and reactor, which the shade filters must keep.
+ * The shaded Lambda jar alone runs the federation client: REST calls of federated MCP servers' tools need Tollgate's
+ * MCP client, the SDK's schema types and HttpClient 5, and the jar ships neither the SDK's client nor reactor.
  */
 class ExecuteLambdaJarIT {
     private static final Path JAR = Path.of("target/tollgate-function-execute-0.1.0-SNAPSHOT-lambda.jar");

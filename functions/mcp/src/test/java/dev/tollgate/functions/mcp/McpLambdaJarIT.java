@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shaded Lambda jar, alone on a class path: the MCP path (SDK schema records and their Jackson serialisers) and
- * the federation client (the SDK's sync client on reactor, talking to a real MCP server) still work after the shade
- * filters dropped the SDK's server side and schema validator.
+ * the federation client (Tollgate's own, talking to a real MCP server) still work after the shade filters dropped the
+ * SDK's client, server side and schema validator; the jar ships no reactor.
  */
 class McpLambdaJarIT {
     private static final Path JAR = Path.of("target/tollgate-function-mcp-0.1.0-SNAPSHOT-lambda.jar");

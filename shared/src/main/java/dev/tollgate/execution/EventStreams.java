@@ -1,4 +1,4 @@
-package dev.tollgate.openai;
+package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
@@ -11,14 +11,23 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-/** Readers of providers' streams: Server-Sent Events (OpenAI, Anthropic, Gemini) and JSON lines (Ollama). */
-final class EventStreams {
+/**
+ * Readers of upstream streams: Server-Sent Events (OpenAI, Anthropic, Gemini, MCP servers) and JSON lines (Ollama).
+ */
+public final class EventStreams {
 
     /** One event: its {@code event:} name (null when unnamed) and its {@code data:} parsed as JSON. */
     @FunctionalInterface
-    interface EventHandler {
+    public interface EventHandler {
         /** @return false to stop reading (the stream's end marker) */
         boolean on(String event, JsonNode data) throws IOException;
+    }
+
+    /** One event: its {@code event:} name (null when unnamed) and its {@code data:} lines, joined by newlines. */
+    @FunctionalInterface
+    public interface DataHandler {
+        /** @return false to stop reading */
+        boolean on(String event, String data) throws IOException;
     }
 
     private EventStreams() {
@@ -28,7 +37,15 @@ final class EventStreams {
      * Reads SSE events until the stream ends or the handler stops. Comments ({@code : keep-alive}) are skipped and a
      * {@code data: [DONE]} ends the stream.
      */
-    static void sse(InputStream in, EventHandler handler) throws IOException {
+    public static void sse(InputStream in, EventHandler handler) throws IOException {
+        events(in, (event, data) -> !data.equals("[DONE]") && handler.on(event, parse(data)));
+    }
+
+    /**
+     * Reads SSE events until the stream ends or the handler stops, handing over each event's data as sent. Comments,
+     * {@code id:} and {@code retry:} lines and events without data are skipped.
+     */
+    public static void events(InputStream in, DataHandler handler) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String event = null;
         StringBuilder data = new StringBuilder();
@@ -38,7 +55,7 @@ final class EventStreams {
                 if (data.length() > 0) {
                     String text = data.toString();
                     data.setLength(0);
-                    if (text.equals("[DONE]") || !handler.on(event, parse(text))) {
+                    if (!handler.on(event, text)) {
                         return;
                     }
                 }
@@ -52,13 +69,13 @@ final class EventStreams {
                 event = line.substring(6).trim();
             }
         }
-        if (data.length() > 0 && !data.toString().equals("[DONE]")) {
-            handler.on(event, parse(data.toString()));
+        if (data.length() > 0) {
+            handler.on(event, data.toString());
         }
     }
 
     /** Reads one JSON object per non-blank line until the stream ends or the handler stops. */
-    static void jsonLines(InputStream in, EventHandler handler) throws IOException {
+    public static void jsonLines(InputStream in, EventHandler handler) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
         while ((line = reader.readLine()) != null) {
@@ -82,7 +99,7 @@ final class EventStreams {
     }
 
     /** A provider's in-stream error event, as the error the caller gets. */
-    static TollgateException streamError(String provider, JsonNode event) {
+    public static TollgateException streamError(String provider, JsonNode event) {
         String message = event.path("error").path("message").asText(event.path("message").asText("no message"));
         return new TollgateException(ErrorCode.UPSTREAM_ERROR, provider + " reported an error during the stream ("
                 + Redactor.redact(message.length() > 300 ? message.substring(0, 300) : message)
