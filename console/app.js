@@ -531,9 +531,9 @@ function renderUsage(view) {
     newer.addEventListener('click', () => loadLedger(index - 1));
     older.addEventListener('click', () => loadLedger(index + 1));
     const rows = page.data.map((e) => h('tr', {}, h('td', {}, dateTime(e.created_at)), h('td', {}, e.type),
-      h('td', { class: 'num' }, credits(e.balance_change)), h('td', { class: 'num' }, credits(e.balance_after)),
+      h('td', { class: 'num' }, credits(e.amount)), h('td', { class: 'num' }, credits(e.balance_change)),
       h('td', {}, e.reference || e.reason || e.request_id || '')));
-    return [table('Ledger, newest first', ['When', 'Type', 'Change', 'Balance after', 'Reference'], rows),
+    return [table('Ledger, newest first', ['When', 'Type', 'Amount', 'Change', 'Reference'], rows),
       h('nav', { class: 'pager', 'aria-label': 'Ledger pages' }, newer, h('span', {}, `Page ${index + 1}`), older)];
   });
 

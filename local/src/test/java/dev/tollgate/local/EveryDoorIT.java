@@ -191,8 +191,8 @@ class EveryDoorIT {
     /** Ledger entries, newest first, without ids, times and request ids. */
     private static List<String> ledger(String token) throws Exception {
         List<String> out = new ArrayList<>();
-        http("GET", "/api/v1/ledger?limit=100", token, Map.of(), null).path("data").forEach(e -> out.add(
-                e.path("type").asText() + " " + e.path("amount").asText() + " → " + e.path("balance_after").asText()));
+        http("GET", "/api/v1/ledger?limit=100", token, Map.of(), null).path("data").forEach(e -> out.add(e.path("type").asText()
+                + " " + e.path("amount").asText() + " (" + e.path("balance_change").asText() + ")"));
         assertFalse(out.isEmpty());
         return out;
     }

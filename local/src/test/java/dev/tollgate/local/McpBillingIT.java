@@ -295,8 +295,8 @@ class McpBillingIT {
     /** Ledger entries, newest first, without ids, times and request ids (which differ by construction). */
     private static List<String> ledger(String token) throws Exception {
         List<String> out = new ArrayList<>();
-        rest("GET", "/api/v1/ledger?limit=100", token, null).path("data").forEach(e -> out.add(
-                e.path("type").asText() + " " + e.path("amount").asText() + " → " + e.path("balance_after").asText()));
+        rest("GET", "/api/v1/ledger?limit=100", token, null).path("data").forEach(e -> out.add(e.path("type").asText()
+                + " " + e.path("amount").asText() + " (" + e.path("balance_change").asText() + ")"));
         assertFalse(out.isEmpty());
         return out;
     }

@@ -59,7 +59,6 @@ public final class AccountActivity {
             o.put("type", e.type().wire());
             o.put("amount", Credits.toCredits(e.amount()));
             o.put("balance_change", Credits.toCredits(e.balanceChange()));
-            o.put("balance_after", Credits.toCredits(e.balanceAfter()));
             o.put("shard", e.shard());
             o.put("hold_id", e.holdId());
             o.put("request_id", e.requestId());

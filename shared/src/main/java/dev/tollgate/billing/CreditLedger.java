@@ -39,19 +39,28 @@ public interface CreditLedger {
         return reserveUpTo(accountId, amount, amount, requestId, ttl, with);
     }
 
+    /** {@link #reserveUpTo(String, long, long, String, Duration, List, Balance)} without a balance seen before. */
+    default Hold reserveUpTo(String accountId, long minAmount, long maxAmount, String requestId, Duration ttl,
+                             List<AtomicWrite> with) {
+        return reserveUpTo(accountId, minAmount, maxAmount, requestId, ttl, with, null);
+    }
+
     /**
      * Reserves {@code maxAmount} when the balance covers it, and otherwise as much as it does if that is at least
      * {@code minAmount} (the hold's {@link Hold#amount()} says how much), committing {@code with} in the same
-     * transaction. The amount is decided inside the conditional write, so concurrent holds can never overdraw: each
-     * sees the balance the others left. Fails with 402 insufficient_credits ({@code required} = {@code minAmount})
-     * when not even the minimum is covered.
+     * transaction. Every write is conditioned on the balance covering its own amount, so concurrent holds can never
+     * overdraw. Fails with 402 insufficient_credits ({@code required} = {@code minAmount}) when not even the minimum
+     * is covered.
      *
+     * @param seenBefore the account's balance as the caller read it before (its read on entry), from which the hold's
+     *                   {@link Hold#availableAfter()} and a capture's {@link Settlement#availableAfter()} are answered
+     *                   without another read; {@code null} if it read none (the capture then reads it)
      * @throws CompanionConditionFailed    if one of {@code with} failed its condition (nothing was reserved)
      * @throws LedgerUnavailableException  if the store kept failing; a hold that may have been written is released
      *                                     again or, failing that, left to the sweeper
      */
     Hold reserveUpTo(String accountId, long minAmount, long maxAmount, String requestId, Duration ttl,
-                     List<AtomicWrite> with);
+                     List<AtomicWrite> with, Balance seenBefore);
 
     /** Charges {@code actual} (≤ hold amount) and refunds the rest; {@link HoldClosedException} if no longer open. */
     default LedgerEntry capture(Hold hold, long actual) {
@@ -65,8 +74,7 @@ public interface CreditLedger {
 
     /**
      * Charges {@code actual} (≤ hold amount), refunds the rest and commits the writes {@code with} builds from the
-     * settlement (e.g. a stored response that shows the balance after), all in one transaction. {@code with} may be
-     * called more than once when the write is retried after a lost race; only the last result is committed.
+     * settlement (e.g. a stored response that shows the balance after), all in one transaction.
      *
      * @throws HoldClosedException         if the hold was no longer open (nothing was written)
      * @throws CompanionConditionFailed    if one of the companion writes failed its condition (nothing was written)

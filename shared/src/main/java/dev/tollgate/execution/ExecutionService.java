@@ -518,7 +518,8 @@ public final class ExecutionService implements ToolExecutor {
         Hold hold;
         try {
             hold = ledger.reserveUpTo(a.accountId(), quote.minimumHoldMicros(), quote.holdMicros(), a.requestId,
-                    settings.holdTtl(), claim == null ? List.of() : List.of(idempotency.claimWrite(claim)));
+                    settings.holdTtl(), claim == null ? List.of() : List.of(idempotency.claimWrite(claim)),
+                    a.acting.balanceAtEntry());
         } catch (CompanionConditionFailed claimLost) {
             return afterLostClaim(a, fingerprint);
         } catch (LedgerUnavailableException e) {

@@ -52,7 +52,7 @@ public final class DynamoAccountStore implements AccountStore {
         writes.add(put(profile));
         for (int shard = 0; shard < balanceShards; shard++) {
             writes.add(put(Map.of("pk", s(account.id()), "sk", s(DynamoCreditLedger.shardKey(shard)),
-                    "balance", Attr.n(0), "held", Attr.n(0), "version", Attr.n(0))));
+                    "balance", Attr.n(0), "held", Attr.n(0))));
         }
         return writes;
     }

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,19 +48,28 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * The credit ledger on DynamoDB.
  *
  * <p>A balance is split into N shard items (pk=account, sk=balance#i; N=1 by default) so that one hot account can be
- * spread over several items without changing the API. Each shard carries {@code balance}, {@code held} and a
- * {@code version}. Every change is one {@code TransactWriteItems}: the shard update, conditioned on the version it
- * was computed from, plus the ledger entry and any other items of the same business step (hold, top-up
- * reference). Because the new balance is computed from a known version, the ledger records the exact balance
- * after each entry, and a lost race is retried from the fresh state (returned with the failed condition, so a
- * retry costs no extra read).
+ * spread over several items without changing the API. Each shard carries {@code balance} and {@code held}. Every
+ * change is one {@code TransactWriteItems}: the shard update plus the ledger entry and any other items of the same
+ * business step (hold, top-up reference, idempotency and usage records).
+ *
+ * <p>The shard update is commutative: it {@code ADD}s its signed change and is conditioned on the invariant it could
+ * break, never on the state it was computed from: a debit on {@code balance >= :debit}; a capture or release on the
+ * hold being {@code open} (the hold item's condition, in the same transaction). Concurrent writers on one shard
+ * therefore never invalidate each other: each commits unless the balance really cannot cover it, and the only retries
+ * left are DynamoDB's own (a {@code TransactionConflict} while another transaction holds the item, throttling), with
+ * jitter. The price is that a writer does not learn the balance its change left (a transaction returns no values), so
+ * entries record their exact signed {@code balance_change} but no balance after; the shard's balance is the sum of its
+ * entries' changes.
+ *
+ * <p>A refused condition returns the shard as it was ({@code ALL_OLD}): that is the 402's {@code available}, and what
+ * a reserve of "up to" an amount sizes itself to on its next attempt, still under the same condition.
  */
 public final class DynamoCreditLedger implements CreditLedger {
     private static final Log LOG = Log.get(DynamoCreditLedger.class);
-    private static final int MAX_ATTEMPTS = 200;
+    /** Attempts per movement; only DynamoDB's own transaction conflicts and throttling cost more than one. */
+    private static final int MAX_ATTEMPTS = 100;
     /** Store failures (after the SDK's own retries) tolerated per movement before giving up. */
     private static final int MAX_STORE_FAILURES = 4;
-    private static final int HINT_CACHE_SIZE = 10_000;
     /** Open holds are spread over this many GSI partitions so the sweeper's index has no single hot key. */
     static final int OPEN_HOLD_BUCKETS = 8;
     /** The sparse GSI of open holds by expiry (template.yaml, HoldsTable). */
@@ -71,15 +79,9 @@ public final class DynamoCreditLedger implements CreditLedger {
     private final Tables tables;
     private final int shards;
     private final Clock clock;
-    private final Map<String, ShardState> hints = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ShardState> eldest) {
-                    return size() > HINT_CACHE_SIZE;
-                }
-            });
 
-    record ShardState(long balance, long held, long version) {
+    /** A shard as stored at one instant: read, or returned by a refused condition. */
+    record ShardState(long balance, long held) {
     }
 
     /** A business-level condition on one of the extra items failed (index into the extra writes). */
@@ -163,15 +165,17 @@ public final class DynamoCreditLedger implements CreditLedger {
             extras.add(TransactWriteItem.builder().put(Put.builder().tableName(tables.accounts()).item(ref)
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
         }
+        Movement movement = new Movement(signedAmount, 0, new LedgerEntry(entryId, accountId, type,
+                Math.abs(signedAmount), signedAmount, shard, null, null, reference, reason, actor, now), extras);
+        // The answer is the balance as read before, plus this change: the write itself learns no balance.
+        long before = availableBeforeWriting(accountId);
         try {
-            LedgerEntry entry = apply(accountId, shard, entryId, before -> new Movement(signedAmount, 0,
-                    entry(accountId, entryId, type, Math.abs(signedAmount), signedAmount,
-                            before.balance() + signedAmount, shard, null, null, reference, reason, actor, now), extras));
-            return new TopUpResult(entryId, signedAmount, totalAfter(accountId, entry), false);
+            apply(accountId, shard, entryId, known -> movement);
+            return new TopUpResult(entryId, signedAmount, Math.addExact(before, signedAmount), false);
         } catch (ExtraConditionFailed duplicateReference) {
             return replay(accountId, type, reference, signedAmount);
         } catch (ShardInsufficient e) {
-            throw insufficient(-signedAmount, balance(accountId).available(), false);
+            throw insufficient(-signedAmount, shards == 1 ? e.available : balance(accountId).available(), false);
         }
     }
 
@@ -194,7 +198,7 @@ public final class DynamoCreditLedger implements CreditLedger {
 
     @Override
     public Hold reserveUpTo(String accountId, long minAmount, long maxAmount, String requestId, Duration ttl,
-                            List<AtomicWrite> with) {
+                            List<AtomicWrite> with, Balance seenBefore) {
         if (minAmount <= 0 || maxAmount < minAmount) {
             throw new IllegalArgumentException("hold amounts must be positive with min <= max");
         }
@@ -207,24 +211,27 @@ public final class DynamoCreditLedger implements CreditLedger {
             int shard = (first + i) % shards;
             String entryId = Ids.newId("led", now);
             try {
-                // The amount is decided from the shard state each attempt is conditioned on, so it never overdraws.
-                LedgerEntry entry = apply(accountId, shard, entryId, before -> {
-                    long amount = Math.min(maxAmount, before.balance());
+                // The full amount first; after a refusal, what the refused shard held. Every attempt is conditioned on
+                // the balance covering its own amount, so however it was sized it never overdraws.
+                LedgerEntry entry = apply(accountId, shard, entryId, known -> {
+                    long amount = known == null ? maxAmount : Math.min(maxAmount, known.balance());
                     if (amount < minAmount) {
-                        throw new ShardInsufficient(before.balance());
+                        throw new ShardInsufficient(known.balance());
                     }
-                    return new Movement(-amount, amount, entry(accountId, entryId, LedgerEntry.Type.HOLD, amount, -amount,
-                            before.balance() - amount, shard, holdId, requestId, null, null, "system", now),
+                    return new Movement(-amount, amount, new LedgerEntry(entryId, accountId, LedgerEntry.Type.HOLD,
+                            amount, -amount, shard, holdId, requestId, null, null, "system", now),
                             withCompanions(putHold(holdId, accountId, amount, shard, requestId, now, expiresAt), with));
                 });
-                return new Hold(holdId, accountId, entry.amount(), shard, Hold.Status.OPEN, requestId, now, expiresAt);
+                long amount = entry.amount();
+                Long availableAfter = seenBefore == null || seenBefore.available() < amount ? null
+                        : seenBefore.available() - amount;
+                return new Hold(holdId, accountId, amount, shard, Hold.Status.OPEN, requestId, now, expiresAt,
+                        availableAfter);
             } catch (ShardInsufficient e) {
                 // try the next shard; with one shard this is the final answer
                 lastSeen = e.available;
             } catch (ExtraConditionFailed e) {
-                if (e.index == 0) {
-                    throw new IllegalStateException("hold id collision: " + holdId);
-                }
+                // The hold item itself has no condition: its random id is new, and a retry is stopped by the entry's.
                 throw new CompanionConditionFailed(e.index - 1);
             } catch (LedgerUnavailableException e) {
                 if (e.mayHaveApplied()) {
@@ -268,8 +275,7 @@ public final class DynamoCreditLedger implements CreditLedger {
         hold.put("created_at", Attr.time(now));
         hold.put("request_id", s(requestId));
         hold.put("ttl", n(now.plus(Duration.ofDays(90)).getEpochSecond()));
-        return TransactWriteItem.builder().put(Put.builder().tableName(tables.holds()).item(hold)
-                .conditionExpression("attribute_not_exists(hold_id)").build()).build();
+        return TransactWriteItem.builder().put(Put.builder().tableName(tables.holds()).item(hold).build()).build();
     }
 
     static String openBucket(String holdId) {
@@ -284,17 +290,18 @@ public final class DynamoCreditLedger implements CreditLedger {
         Instant now = clock.instant();
         String entryId = Ids.newId("led", now);
         long refund = hold.amount() - actual;
-        long otherShards = shards == 1 ? 0 : otherShardsBalance(hold.accountId(), hold.shard());
+        // What the caller saw before its reserve, less this hold; only without it, a read (before the write: a
+        // transaction returns no values).
+        long availableBefore = hold.availableAfter() != null ? hold.availableAfter()
+                : availableBeforeWriting(hold.accountId());
+        LedgerEntry captured = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
+                hold.shard(), hold.holdId(), hold.requestId(), null, null, "system", now);
+        Settlement settlement = new Settlement(captured, Math.addExact(availableBefore, refund));
+        Movement movement = new Movement(refund, -hold.amount(), captured,
+                withCompanions(closeHold(hold, Hold.Status.CAPTURED, actual, now), with.apply(settlement)));
         try {
-            LedgerEntry entry = apply(hold.accountId(), hold.shard(), entryId, before -> {
-                LedgerEntry e = new LedgerEntry(entryId, hold.accountId(), LedgerEntry.Type.CAPTURE, actual, refund,
-                        before.balance() + refund, hold.shard(), hold.holdId(), hold.requestId(), null, null, "system",
-                        now);
-                return new Movement(refund, -hold.amount(), e, withCompanions(
-                        closeHold(hold, Hold.Status.CAPTURED, actual, now),
-                        with.apply(new Settlement(e, Math.addExact(otherShards, e.balanceAfter())))));
-            });
-            return new Settlement(entry, Math.addExact(otherShards, entry.balanceAfter()));
+            return new Settlement(apply(hold.accountId(), hold.shard(), entryId, known -> movement),
+                    settlement.availableAfter());
         } catch (ExtraConditionFailed e) {
             if (e.index == 0) {
                 throw new HoldClosedException(hold.holdId());
@@ -303,29 +310,35 @@ public final class DynamoCreditLedger implements CreditLedger {
         }
     }
 
-    private long otherShardsBalance(String accountId, int shard) {
-        var items = dynamo.query(b -> b.tableName(tables.accounts()).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                .expressionAttributeValues(Map.of(":pk", s(accountId), ":prefix", s("balance#")))).items();
-        long sum = 0;
-        for (var item : items) {
-            if (!shardKey(shard).equals(Attr.str(item, "sk"))) {
-                sum = Math.addExact(sum, Attr.num(item, "balance"));
+    /**
+     * The spendable balance, read before a movement that answers with it. Failures are retried like the movement's
+     * own; if the store keeps failing, nothing has been written yet, and {@link LedgerUnavailableException#notApplied()}
+     * says so.
+     */
+    private long availableBeforeWriting(String accountId) {
+        for (int failures = 1; ; failures++) {
+            try {
+                return balance(accountId).available();
+            } catch (SdkException e) {
+                LOG.warn("ledger store call failed", "account_id", accountId, "attempt", failures,
+                        "error", e.getClass().getSimpleName(), "may_have_applied", false);
+                if (failures > MAX_STORE_FAILURES) {
+                    throw LedgerUnavailableException.notApplied();
+                }
+                backoff(failures);
             }
         }
-        return sum;
     }
 
     @Override
     public boolean release(Hold hold, String reason, List<AtomicWrite> with) {
         Instant now = clock.instant();
         String entryId = Ids.newId("led", now);
+        Movement movement = new Movement(hold.amount(), -hold.amount(), new LedgerEntry(entryId, hold.accountId(),
+                LedgerEntry.Type.RELEASE, hold.amount(), hold.amount(), hold.shard(), hold.holdId(), hold.requestId(),
+                null, reason, "system", now), withCompanions(closeHold(hold, Hold.Status.RELEASED, 0, now), with));
         try {
-            apply(hold.accountId(), hold.shard(), entryId, before -> new Movement(hold.amount(), -hold.amount(),
-                    entry(hold.accountId(), entryId, LedgerEntry.Type.RELEASE, hold.amount(), hold.amount(),
-                            before.balance() + hold.amount(), hold.shard(), hold.holdId(), hold.requestId(), null,
-                            reason, "system", now),
-                    withCompanions(closeHold(hold, Hold.Status.RELEASED, 0, now), with)));
+            apply(hold.accountId(), hold.shard(), entryId, known -> movement);
             return true;
         } catch (ExtraConditionFailed e) {
             if (e.index == 0) {
@@ -374,7 +387,7 @@ public final class DynamoCreditLedger implements CreditLedger {
         return new Hold(Attr.str(item, "hold_id"), Attr.str(item, "account_id"), Attr.num(item, "amount"),
                 (int) Attr.num(item, "shard"), Hold.Status.valueOf(Attr.str(item, "status").toUpperCase(Locale.ROOT)),
                 Attr.str(item, "request_id"), Attr.instant(item, "created_at"),
-                Instant.ofEpochSecond(Attr.num(item, "expires_at")));
+                Instant.ofEpochSecond(Attr.num(item, "expires_at")), null);
     }
 
     private TransactWriteItem closeHold(Hold hold, Hold.Status to, long captured, Instant now) {
@@ -405,50 +418,44 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     /**
-     * One attempt's change to a shard: the deltas to its balance and held amount, its ledger entry (with the balance
-     * after it), and the other items of the same business step.
+     * A change to one shard: the signed deltas to its balance and held amount, its ledger entry, and the other items
+     * of the same business step.
      */
     private record Movement(long balanceDelta, long heldDelta, LedgerEntry entry, List<TransactWriteItem> extras) {
     }
 
     /**
-     * Applies a movement to one shard together with its ledger entry and extra items, recomputed from the current
-     * shard state on every attempt, and returns the entry as committed.
+     * Applies a movement to one shard together with its ledger entry and extra items, and returns the entry as
+     * committed. The first attempt is written blind ({@code movementFor} gets {@code null}); a refused shard condition
+     * returns the shard as it was, and {@code movementFor} decides again from that state (or throws
+     * {@link ShardInsufficient}).
      *
-     * <p>Lost races are retried from the fresh state. Throttling is retried a few times and then reported as
-     * {@link LedgerUnavailableException#notApplied()}. A failure whose write may have committed (a timeout, a reset
-     * connection) is retried with the same entry id: the entry's {@code attribute_not_exists} condition makes a second
-     * commit impossible, and finding the entry already there means an earlier attempt committed. If the store keeps
-     * failing, the entry is looked up before giving up with {@link LedgerUnavailableException#outcomeUnknown()}.
+     * <p>DynamoDB's own transaction conflicts and throttling inside a transaction are retried with full-jitter backoff.
+     * Throttling is retried a few times and then reported as {@link LedgerUnavailableException#notApplied()}. A
+     * failure whose write may have committed (a timeout, a reset connection) is retried with the same entry id: the
+     * entry's {@code attribute_not_exists} condition makes a second commit impossible, and finding the entry already
+     * there means an earlier attempt committed. If the store keeps failing, the entry is looked up before giving up
+     * with {@link LedgerUnavailableException#outcomeUnknown()}.
      *
-     * @throws ShardInsufficient    if the balance would go negative
+     * @throws ShardInsufficient    if the balance cannot cover the movement
      * @throws ExtraConditionFailed if an extra item's own condition failed (a business outcome the caller maps)
      */
     private LedgerEntry apply(String accountId, int shard, String entryId, Function<ShardState, Movement> movementFor) {
-        String hintKey = accountId + "#" + shard;
         boolean mayHaveApplied = false;
         int storeFailures = 0;
-        ShardState state = hints.get(hintKey);
+        ShardState known = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             boolean sent = false;
             try {
-                if (state == null) {
-                    state = readShard(accountId, shard);
-                }
                 Movement movement;
                 try {
-                    movement = movementFor.apply(state);
-                    if (Math.addExact(state.balance(), movement.balanceDelta()) < 0) {
-                        throw new ShardInsufficient(state.balance());
+                    movement = movementFor.apply(known);
+                    if (known != null && Math.addExact(known.balance(), movement.balanceDelta()) < 0) {
+                        throw new ShardInsufficient(known.balance());
                     }
                 } catch (ShardInsufficient e) {
-                    // Could be a stale hint: confirm against the stored state before refusing.
-                    ShardState fresh = readShard(accountId, shard);
-                    if (fresh.version() != state.version()) {
-                        state = fresh;
-                        continue;
-                    }
                     if (mayHaveApplied) {
+                        // The shard may be short because our own earlier attempt took the amount.
                         Optional<LedgerEntry> committed = committedEntry(accountId, entryId);
                         if (committed.isPresent()) {
                             return committed.get();
@@ -456,28 +463,17 @@ public final class DynamoCreditLedger implements CreditLedger {
                     }
                     throw e;
                 }
-                ShardState next = new ShardState(Math.addExact(state.balance(), movement.balanceDelta()),
-                        Math.addExact(state.held(), movement.heldDelta()), state.version() + 1);
                 List<TransactWriteItem> writes = new ArrayList<>(movement.extras().size() + 2);
-                writes.add(TransactWriteItem.builder().update(Update.builder().tableName(tables.accounts())
-                        .key(Map.of("pk", s(accountId), "sk", s(shardKey(shard))))
-                        .updateExpression("SET balance = :b, held = :h, version = :v1")
-                        .conditionExpression("version = :v0")
-                        .expressionAttributeValues(Map.of(":b", n(next.balance()), ":h", n(next.held()),
-                                ":v1", n(next.version()), ":v0", n(state.version())))
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                        .build()).build());
+                writes.add(shardUpdate(accountId, shard, movement));
                 writes.add(putEntry(movement.entry()));
                 writes.addAll(movement.extras());
                 sent = true;
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
-                hints.put(hintKey, next);
                 return movement.entry();
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (conditionFailed(reasons, 1)) {
                     // Our own entry is already there: an earlier attempt committed and only its answer was lost.
-                    hints.remove(hintKey);
                     CancellationReason existing = reasons.get(1);
                     return existing.hasItem() && !existing.item().isEmpty() ? readEntry(existing.item())
                             : committedEntry(accountId, entryId).orElseThrow(LedgerUnavailableException::outcomeUnknown);
@@ -488,17 +484,14 @@ public final class DynamoCreditLedger implements CreditLedger {
                     }
                 }
                 if (conditionFailed(reasons, 0)) {
-                    CancellationReason shardReason = reasons.get(0);
-                    state = shardReason.hasItem() && !shardReason.item().isEmpty()
-                            ? readState(shardReason.item()) : null;
-                    if (attempt > 1) {
-                        // Repeated losses mean several writers on this shard: jitter so they stop colliding in step.
-                        backoff(attempt);
-                    }
+                    // The shard could not take it as it stood: decide again from that state (a real refusal always
+                    // returns it; without it, e.g. a missing shard, read it).
+                    CancellationReason refused = reasons.get(0);
+                    known = refused.hasItem() && !refused.item().isEmpty() ? readState(refused.item())
+                            : readShard(accountId, shard);
                 } else {
-                    // TransactionConflict or throttling inside the transaction: nothing applied; back off and re-read.
+                    // TransactionConflict or throttling inside the transaction: nothing applied; retry after a jitter.
                     backoff(attempt);
-                    state = null;
                 }
             } catch (SdkException e) {
                 boolean throttled = isThrottling(e);
@@ -510,7 +503,6 @@ public final class DynamoCreditLedger implements CreditLedger {
                     return giveUp(accountId, entryId, mayHaveApplied);
                 }
                 backoff(attempt);
-                state = null;
             }
         }
         LOG.warn("ledger contention: giving up", "account_id", accountId, "shard", shard);
@@ -518,6 +510,34 @@ public final class DynamoCreditLedger implements CreditLedger {
             return giveUp(accountId, entryId, true);
         }
         throw new TollgateException(ErrorCode.CONFLICT, "The account is busy; retry the request");
+    }
+
+    /**
+     * {@code ADD} of the movement's signed deltas, conditioned only where the shard itself must refuse: a debit on the
+     * balance covering it, a credit on the shard existing. Closing a hold (capture, release) needs no condition here:
+     * the hold's own {@code status = open} condition in the same transaction lets each hold close once, and its amount
+     * is in {@code held} since its reserve. Every condition DynamoDB Local evaluates costs it a parse, so none is
+     * spent twice.
+     */
+    private TransactWriteItem shardUpdate(String accountId, int shard, Movement movement) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":change", n(movement.balanceDelta()));
+        String update = "ADD balance :change";
+        if (movement.heldDelta() != 0) {
+            update += ", held :held";
+            values.put(":held", n(movement.heldDelta()));
+        }
+        Update.Builder shardUpdate = Update.builder().tableName(tables.accounts())
+                .key(Map.of("pk", s(accountId), "sk", s(shardKey(shard))))
+                .updateExpression(update)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+        if (movement.balanceDelta() < 0) {
+            shardUpdate.conditionExpression("balance >= :debit");
+            values.put(":debit", n(-movement.balanceDelta()));
+        } else if (movement.heldDelta() == 0) {
+            shardUpdate.conditionExpression("attribute_exists(balance)");
+        }
+        return TransactWriteItem.builder().update(shardUpdate.expressionAttributeValues(values).build()).build();
     }
 
     private LedgerEntry giveUp(String accountId, String entryId, boolean mayHaveApplied) {
@@ -568,11 +588,7 @@ public final class DynamoCreditLedger implements CreditLedger {
     }
 
     private static ShardState readState(Map<String, AttributeValue> item) {
-        return new ShardState(Attr.num(item, "balance"), Attr.num(item, "held"), Attr.num(item, "version"));
-    }
-
-    private long totalAfter(String accountId, LedgerEntry entry) {
-        return shards == 1 ? entry.balanceAfter() : balance(accountId).available();
+        return new ShardState(Attr.num(item, "balance"), Attr.num(item, "held"));
     }
 
     private TransactWriteItem putEntry(LedgerEntry e) {
@@ -582,7 +598,6 @@ public final class DynamoCreditLedger implements CreditLedger {
         item.put("type", s(e.type().wire()));
         item.put("amount", n(e.amount()));
         item.put("balance_change", n(e.balanceChange()));
-        item.put("balance_after", n(e.balanceAfter()));
         item.put("shard", n(e.shard()));
         item.put("created_at", Attr.time(e.createdAt()));
         item.put("actor", s(e.actor()));
@@ -603,18 +618,10 @@ public final class DynamoCreditLedger implements CreditLedger {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
     }
 
-    private static LedgerEntry entry(String accountId, String entryId, LedgerEntry.Type type, long amount, long change,
-                                     long balanceAfter, int shard, String holdId, String requestId, String reference,
-                                     String reason, String actor, Instant at) {
-        return new LedgerEntry(entryId, accountId, type, amount, change, balanceAfter, shard, holdId, requestId,
-                reference, reason, actor, at);
-    }
-
     private static LedgerEntry readEntry(Map<String, AttributeValue> item) {
         return new LedgerEntry(Attr.str(item, "entry_id"), Attr.str(item, "account_id"),
                 LedgerEntry.Type.valueOf(Attr.str(item, "type").toUpperCase(Locale.ROOT)),
-                Attr.num(item, "amount"), Attr.num(item, "balance_change"), Attr.num(item, "balance_after"),
-                (int) Attr.num(item, "shard"), Attr.str(item, "hold_id"), Attr.str(item, "request_id"),
+                Attr.num(item, "amount"), Attr.num(item, "balance_change"), (int) Attr.num(item, "shard"), Attr.str(item, "hold_id"), Attr.str(item, "request_id"),
                 Attr.str(item, "reference"), Attr.str(item, "reason"), Attr.str(item, "actor"),
                 Attr.instant(item, "created_at"));
     }

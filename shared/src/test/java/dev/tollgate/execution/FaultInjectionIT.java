@@ -23,6 +23,7 @@ import dev.tollgate.store.Attr;
 import dev.tollgate.testing.DynamoFaults;
 import dev.tollgate.testing.ExecutionHarness;
 import dev.tollgate.testing.MutableClock;
+import dev.tollgate.testing.ShardBooks;
 import dev.tollgate.testkit.DynamoExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,7 +144,7 @@ class FaultInjectionIT {
                 assertEquals(0, b.get("held"), "the shard holds nothing: " + account);
                 assertEquals(b.get("balance"), b.get("ledger_sum"), "the ledger adds up to the balance: " + account);
                 assertEquals(b.get("captured"), b.get("capture_entries"), "captures match the ledger: " + account);
-                assertEquals(0, b.get("negative_balance_after"), "never below zero: " + account);
+                assertEquals(0, b.get("shards_off"), "every shard is the sum of its entries, none below zero: " + account);
                 assertEquals(0, b.get("holds_closed_twice"), "one close per hold: " + account);
             });
             int chargedTwice = checkNoDoubleCharge(h, calls);
@@ -286,7 +287,7 @@ class FaultInjectionIT {
             b.put("ledger_sum", entries.stream().mapToLong(LedgerEntry::balanceChange).sum());
             b.put("capture_entries", entries.stream().filter(e -> e.type() == LedgerEntry.Type.CAPTURE)
                     .mapToLong(LedgerEntry::amount).sum());
-            b.put("negative_balance_after", entries.stream().filter(e -> e.balanceAfter() < 0).count());
+            b.put("shards_off", (long) ShardBooks.discrepancies(h.services, acting.accountId(), entries).size());
             b.put("holds_closed_twice", closes.values().stream().filter(n -> n > 1).count());
             books.put(acting.accountId(), b);
         }

@@ -2,20 +2,24 @@ package dev.tollgate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.account.AccountService;
 import dev.tollgate.app.Services;
+import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
 import dev.tollgate.billing.LedgerEntry;
 import dev.tollgate.billing.Page;
+import dev.tollgate.billing.Settlement;
 import dev.tollgate.billing.TopUpResult;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.testing.ShardBooks;
 import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;
 import java.time.Duration;
@@ -95,10 +99,11 @@ class CreditLedgerIT {
         assertEquals(7 * CREDIT, ledger.balance(account).available());
         assertEquals(3 * CREDIT, ledger.balance(account).held());
 
-        LedgerEntry capture = ledger.capture(hold, CREDIT);
+        Settlement settled = ledger.capture(hold, CREDIT, s -> List.of());
+        LedgerEntry capture = settled.entry();
         assertEquals(CREDIT, capture.amount());
         assertEquals(2 * CREDIT, capture.balanceChange());
-        assertEquals(9 * CREDIT, capture.balanceAfter());
+        assertEquals(9 * CREDIT, settled.availableAfter(), "read before the capture: no balance was given to the reserve");
         assertEquals(0, ledger.balance(account).held());
         assertFalse(ledger.release(hold, "late"), "a captured hold cannot be released");
 
@@ -161,7 +166,41 @@ class CreditLedgerIT {
         List<LedgerEntry> all = ledger.entries(account, null, 100).items();
         assertEquals(0, all.stream().mapToLong(LedgerEntry::balanceChange).sum());
         assertEquals(CREDIT, all.stream().filter(e -> e.type() == LedgerEntry.Type.CAPTURE).mapToLong(LedgerEntry::amount).sum());
-        // balance_after is exact: ordered by shard version it replays the balance step by step.
-        assertTrue(all.stream().allMatch(e -> e.balanceAfter() >= 0));
+        // The 40 refused reserves wrote nothing, and the shard is exactly the sum of what was written.
+        assertEquals(10, all.stream().filter(e -> e.type() == LedgerEntry.Type.HOLD).count());
+        assertEquals(List.of(), ShardBooks.discrepancies(services, account, all));
+    }
+
+    @Test
+    void aHoldRemembersTheBalanceItsCallerSawSoTheCaptureNeedsNoRead() {
+        String account = newAccount();
+        ledger.topUp(account, 10 * CREDIT, "t1", "test");
+        Hold hold = ledger.reserveUpTo(account, CREDIT, 3 * CREDIT, "req_seen", Duration.ofMinutes(5), List.of(),
+                new Balance(10 * CREDIT, 0));
+        assertEquals(7 * CREDIT, hold.availableAfter());
+        // A movement the caller did not see is not in the answer: it is the balance as this call saw it.
+        ledger.topUp(account, CREDIT, "t2", "test");
+        assertEquals(9 * CREDIT, ledger.capture(hold, CREDIT, s -> List.of()).availableAfter());
+        assertEquals(10 * CREDIT, ledger.balance(account).available());
+
+        // A balance seen before that cannot have paid for the hold (it grew meanwhile) is not trusted.
+        Hold unseen = ledger.reserveUpTo(account, CREDIT, 3 * CREDIT, "req_stale", Duration.ofMinutes(5), List.of(),
+                new Balance(CREDIT, 0));
+        assertNull(unseen.availableAfter());
+        assertEquals(7 * CREDIT, ledger.capture(unseen, 3 * CREDIT, s -> List.of()).availableAfter(), "read instead");
+    }
+
+    @Test
+    void aHoldOfUpToAnAmountTakesWhatTheRefusedShardHeld() {
+        String account = newAccount();
+        ledger.topUp(account, 2 * CREDIT, "t1", "test");
+        Hold hold = ledger.reserveUpTo(account, CREDIT, 5 * CREDIT, "req_upto", Duration.ofMinutes(5), List.of());
+        assertEquals(2 * CREDIT, hold.amount());
+        assertEquals(0, ledger.balance(account).available());
+        TollgateException e = assertThrows(TollgateException.class, () -> ledger.reserveUpTo(account, CREDIT,
+                5 * CREDIT, "req_none", Duration.ofMinutes(5), List.of()));
+        assertEquals(ErrorCode.INSUFFICIENT_CREDITS, e.code());
+        assertEquals("1", e.details().get("required").toString());
+        assertEquals("0", e.details().get("available").toString());
     }
 }

@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>{@link Kind#THROTTLED}: throttling that reaches the product, as when the SDK's retries ran out.</li>
  *   <li>{@link Kind#TRANSACTION_CONFLICT}, {@link Kind#TRANSACTION_THROTTLED}: a transaction cancelled before it
  *       applied.</li>
- *   <li>{@link Kind#CONDITION_FAILED}: the balance shard's version condition fails, as under a concurrent writer.</li>
+ *   <li>{@link Kind#CONDITION_FAILED}: the balance shard's condition fails without the shard as it was (DynamoDB
+ *       always returns it), so the ledger must read the shard and decide again.</li>
  *   <li>{@link Kind#RESPONSE_LOST}: the write applied and its answer never arrived (a timeout, a reset).</li>
  *   <li>{@link Kind#CRASH_BEFORE}, {@link Kind#CRASH_AFTER}: the container dies just before the call is sent, or just
  *       after it applied: a {@link Crash} {@code Error}, which no product code catches, so no clean-up runs.</li>

@@ -2,7 +2,11 @@ package dev.tollgate.testkit;
 
 import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.AbstractLocalDynamoDBServerHandler;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.shared.access.LocalDBClient;
+import com.amazonaws.services.dynamodbv2.local.shared.jobs.JobsRegister;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -129,9 +134,7 @@ public final class LocalDynamo implements AutoCloseable {
      */
     private static void bindToLoopback(DynamoDBProxyServer proxy) {
         try {
-            Field field = DynamoDBProxyServer.class.getDeclaredField("server");
-            field.setAccessible(true);
-            Object jetty = field.get(proxy);
+            Object jetty = readField(DynamoDBProxyServer.class, "server", proxy);
             Object[] connectors = (Object[]) jetty.getClass().getMethod("getConnectors").invoke(jetty);
             for (Object connector : connectors) {
                 connector.getClass().getMethod("setHost", String.class).invoke(connector, LOOPBACK);
@@ -230,5 +233,32 @@ public final class LocalDynamo implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "DynamoDB Local did not stop cleanly: " + e);
         }
+        interruptBackgroundJobs(server);
+    }
+
+    /**
+     * {@code stop()} cancels DynamoDB Local's background jobs (stream shard roll-over, TTL deletion) but lets their
+     * non-daemon threads finish the sleep they are in, which keeps the JVM alive for minutes after the last request
+     * (a benchmark that has written its results, the local runner after Ctrl-C). The library's own
+     * {@code JobsRegister.shutdownNow()} interrupts them; it is reached through private fields, so a change in the
+     * library's internals degrades to a warning and the old behaviour.
+     */
+    private static void interruptBackgroundJobs(DynamoDBProxyServer proxy) {
+        try {
+            Object serverHandler = readField(DynamoDBProxyServer.class, "serverHandler", proxy);
+            Object primary = readField(AbstractLocalDynamoDBServerHandler.class, "primaryHandler", serverHandler);
+            Map<?, ?> databases = (Map<?, ?>) readField(LocalDynamoDBRequestHandler.class, "dbRequestHandlers", primary);
+            for (Object database : databases.values()) {
+                ((JobsRegister) readField(LocalDBClient.class, "jobs", database)).shutdownNow();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "DynamoDB Local's background threads may outlive close(): " + e);
+        }
+    }
+
+    private static Object readField(Class<?> owner, String name, Object target) throws ReflectiveOperationException {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(target);
     }
 }

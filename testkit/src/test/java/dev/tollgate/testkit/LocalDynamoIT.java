@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,23 @@ class LocalDynamoIT {
                 .key(Map.of("id", s("acct_1")))).item();
         assertEquals("40", account.get("balance").n());
         assertFalse(client.getItem(r -> r.tableName("local-LedgerTable").key(Map.of("id", s("entry_2")))).hasItem());
+    }
+
+    @Test
+    void closeStopsEveryThreadItStarted() throws InterruptedException {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (LocalDynamo own = LocalDynamo.start()) {
+            own.createTables(TEMPLATE, id -> "closing-" + id);
+            own.client().putItem(r -> r.tableName("closing-LedgerTable").item(Map.of("id", s("x"))));
+        }
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && !t.isDaemon()).toList();
+        for (Thread thread : started) {
+            // Interrupted threads end promptly; the bound only keeps a regression from hanging the build.
+            thread.join(Duration.ofSeconds(20).toMillis());
+        }
+        assertEquals(List.of(), started.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
+                "a thread left running keeps the JVM (a benchmark, the local runner) alive after close");
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 public final class BalanceHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final List<CsvExport.Column> LEDGER_COLUMNS = Stream.of("id", "created_at", "type", "amount",
-            "balance_change", "balance_after", "hold_id", "request_id", "reference", "reason").map(CsvExport.Column::of).toList();
+            "balance_change", "hold_id", "request_id", "reference", "reason").map(CsvExport.Column::of).toList();
     private static final List<CsvExport.Column> USAGE_COLUMNS = Stream.concat(
             Stream.of("key", "calls", "errors", "input_tokens", "output_tokens", "characters", "credits")
                     .map(CsvExport.Column::of),
