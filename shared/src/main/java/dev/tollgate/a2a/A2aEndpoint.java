@@ -1,6 +1,6 @@
 package dev.tollgate.a2a;
 
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;

@@ -2,6 +2,7 @@ package dev.tollgate.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.account.AccountService;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.Authenticator;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.domain.Ids;

@@ -1,6 +1,6 @@
 package dev.tollgate.execution;
 
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
 import dev.tollgate.workspace.WorkspaceStore;

@@ -2,7 +2,7 @@ package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.domain.ErrorCode;

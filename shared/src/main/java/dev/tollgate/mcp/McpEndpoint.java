@@ -1,7 +1,7 @@
 package dev.tollgate.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;

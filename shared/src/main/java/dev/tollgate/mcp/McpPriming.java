@@ -1,6 +1,6 @@
 package dev.tollgate.mcp;
 
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.ProviderCatalog;

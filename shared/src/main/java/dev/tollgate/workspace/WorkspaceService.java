@@ -2,8 +2,8 @@ package dev.tollgate.workspace;
 
 import dev.tollgate.account.AccountService;
 import dev.tollgate.account.IssuedApiKey;
-import dev.tollgate.app.Acting;
 import dev.tollgate.audit.AuditTrail;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.ApiKeyStore;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.domain.Account;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.billing.IdempotencyRecord;
 import dev.tollgate.billing.IdempotencyStore;
 import dev.tollgate.billing.LedgerEntry;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;

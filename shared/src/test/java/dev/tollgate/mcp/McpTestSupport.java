@@ -2,7 +2,7 @@ package dev.tollgate.mcp;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;

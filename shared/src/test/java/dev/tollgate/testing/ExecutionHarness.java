@@ -5,8 +5,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.tollgate.app.Acting;
 import dev.tollgate.app.Services;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.UsageRecord;

@@ -1,7 +1,7 @@
 package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.app.Acting;
+import dev.tollgate.auth.Acting;
 import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.ProviderCatalog;

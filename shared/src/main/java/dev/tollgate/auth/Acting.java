@@ -1,6 +1,5 @@
-package dev.tollgate.app;
+package dev.tollgate.auth;
 
-import dev.tollgate.auth.Caller;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Role;
