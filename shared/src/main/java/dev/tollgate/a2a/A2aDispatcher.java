@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.auth.Acting;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.execution.ExecutionService;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import java.util.Map;
 

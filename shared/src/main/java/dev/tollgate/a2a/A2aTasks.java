@@ -13,7 +13,7 @@ import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.execution.StoredResponses;
 import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.http.ErrorResponses;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import io.a2a.spec.Artifact;
 import io.a2a.spec.DataPart;

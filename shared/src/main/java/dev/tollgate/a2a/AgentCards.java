@@ -7,7 +7,7 @@ import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.execution.ToolInvoker;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import io.a2a.spec.AgentCapabilities;
 import io.a2a.spec.AgentCard;
 import io.a2a.spec.AgentInterface;

@@ -3,7 +3,7 @@ package dev.tollgate.app;
 import dev.tollgate.auth.ApiKeyTokens;
 import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.Ids;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Invocation;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.Redactor;

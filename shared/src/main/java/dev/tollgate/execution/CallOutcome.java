@@ -25,7 +25,7 @@ public record CallOutcome(JsonNode result, JsonNode billing, ObjectNode error, b
         ObjectNode body = outcome.body();
         if (outcome.status() / 100 != 2) {
             JsonNode stored = body.path("error");
-            ObjectNode error = stored.isObject() ? ((ObjectNode) stored).deepCopy() : dev.tollgate.http.Json.object();
+            ObjectNode error = stored.isObject() ? ((ObjectNode) stored).deepCopy() : dev.tollgate.json.Json.object();
             error.put("status", outcome.status());
             return new CallOutcome(null, null, error, outcome.replayed(), true);
         }

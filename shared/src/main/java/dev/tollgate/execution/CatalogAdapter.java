@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.catalog.PathTemplate;
 import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.BodyEncoding;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.PathParam;
+import dev.tollgate.catalog.PathTemplate;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ResponseFormat;
 import dev.tollgate.catalog.Verify;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.JsonLimits;
+import dev.tollgate.json.JsonLimits;
 import dev.tollgate.vault.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -217,7 +217,7 @@ public final class CatalogAdapter {
         }
         try {
             // The product mapper (floats as BigDecimal) so that a stored and replayed result is written identically.
-            JsonNode node = dev.tollgate.http.Json.MAPPER.readTree(response.body());
+            JsonNode node = dev.tollgate.json.Json.MAPPER.readTree(response.body());
             if (node == null) {
                 throw new TollgateException(ErrorCode.UPSTREAM_ERROR, "The provider's response was not JSON",
                         Map.of("provider_status", response.status()));

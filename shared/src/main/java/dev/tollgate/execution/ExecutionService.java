@@ -34,7 +34,7 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.log.SecretRedactor;

@@ -1,7 +1,7 @@
 package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.http.JsonLimits;
+import dev.tollgate.json.JsonLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

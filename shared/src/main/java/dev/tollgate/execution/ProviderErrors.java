@@ -3,7 +3,7 @@ package dev.tollgate.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Redactor;
 import dev.tollgate.log.SecretRedactor;
 import java.nio.charset.StandardCharsets;

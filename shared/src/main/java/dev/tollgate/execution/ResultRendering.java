@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;

@@ -10,7 +10,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ErrorResponses;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.Page;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.util.Locale;
 
 /**

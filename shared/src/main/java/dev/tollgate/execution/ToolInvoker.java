@@ -8,7 +8,7 @@ import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ErrorResponses;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import java.util.function.Function;
 

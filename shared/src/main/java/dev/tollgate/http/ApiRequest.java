@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.json.Json;
+import dev.tollgate.json.JsonLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;

@@ -1,6 +1,7 @@
 package dev.tollgate.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tollgate.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

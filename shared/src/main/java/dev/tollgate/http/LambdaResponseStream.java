@@ -1,5 +1,6 @@
 package dev.tollgate.http;
 
+import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.tollgate.http;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -10,7 +10,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ErrorResponses;
-import dev.tollgate.http.JsonLimits;
+import dev.tollgate.json.JsonLimits;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.ErrorCodes;

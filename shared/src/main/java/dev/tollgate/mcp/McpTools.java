@@ -17,7 +17,7 @@ import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolInvoker;
 import dev.tollgate.execution.ToolView;
 import dev.tollgate.http.ErrorResponses;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;

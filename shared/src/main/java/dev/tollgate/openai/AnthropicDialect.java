@@ -271,7 +271,7 @@ final class AnthropicDialect implements ChatDialect {
         toolInput.forEach((index, json) -> {
             ObjectNode block = blockAt(content, index);
             try {
-                block.set("input", json.length() == 0 ? Completions.NODES.objectNode() : dev.tollgate.http.Json.read(json.toString()));
+                block.set("input", json.length() == 0 ? Completions.NODES.objectNode() : dev.tollgate.json.Json.read(json.toString()));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 block.put("input_json", json.toString());
             }

@@ -168,7 +168,7 @@ final class GeminiDialect implements ChatDialect {
     private static JsonNode toolResult(JsonNode content) {
         String text = Completions.text(content);
         try {
-            JsonNode parsed = dev.tollgate.http.Json.read(text);
+            JsonNode parsed = dev.tollgate.json.Json.read(text);
             if (parsed != null && parsed.isObject()) {
                 return parsed;
             }

@@ -17,7 +17,7 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.http.ApiResponse;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.FakeToolExecutor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.http.ApiResponse;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import io.a2a.spec.AgentCard;
 import io.a2a.spec.AgentSkill;
 import io.a2a.spec.HTTPAuthSecurityScheme;

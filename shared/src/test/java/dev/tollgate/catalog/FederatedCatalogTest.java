@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Catalog entries of {@code "kind": "mcp"} (SPEC 12.3), and how the tool directory resolves their tools. */
 class FederatedCatalogTest {
@@ -83,7 +83,7 @@ class FederatedCatalogTest {
     void theDirectoryResolvesFederatedToolsOnlyWhenTheServerAnswers() {
         ProviderCatalog catalog = ProviderCatalog.fromJson(CATALOG, Config.of(Map.of()));
         Provider paid = catalog.provider("paid").orElseThrow();
-        Operation search = Operation.federated(paid, "search", "Search.", dev.tollgate.http.Json.object().put("type", "object"),
+        Operation search = Operation.federated(paid, "search", "Search.", dev.tollgate.json.Json.object().put("type", "object"),
                 new UpstreamTool("search", null, null));
         FederatedTools onlyPaid = new FederatedTools() {
             @Override

@@ -113,7 +113,7 @@ class ProviderCatalogTest {
             }
         }
         var ollama = CATALOG.operation("ollama", "chat").orElseThrow().pricing();
-        var answer = dev.tollgate.http.Json.MAPPER.createObjectNode().put("prompt_eval_count", 26).put("eval_count", 12);
+        var answer = dev.tollgate.json.Json.MAPPER.createObjectNode().put("prompt_eval_count", 26).put("eval_count", 12);
         assertEquals(Usage.tokens(26, 12), ollama.usage(null, answer));
     }
 

@@ -3,7 +3,7 @@ package dev.tollgate.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

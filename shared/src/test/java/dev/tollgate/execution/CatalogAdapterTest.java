@@ -12,7 +12,7 @@ import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.vault.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

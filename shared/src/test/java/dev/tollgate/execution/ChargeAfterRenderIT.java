@@ -15,7 +15,7 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.ExecutionHarness;
 import dev.tollgate.testkit.DynamoExtension;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** Fingerprints ignore formatting and key order; stored responses compress, or drop the result when too large. */

@@ -8,7 +8,7 @@ import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.config.Config;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
-import dev.tollgate.http.JsonLimits;
+import dev.tollgate.json.Json;
+import dev.tollgate.json.JsonLimits;
 import org.junit.jupiter.api.Test;
 
 /** A provider answer is rendered before money moves: what cannot be written is an upstream error, not a 500. */

@@ -17,7 +17,7 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.DynamoFaults.Kind;
 import dev.tollgate.testing.DynamoFaults.Step;
 import dev.tollgate.testing.DynamoFaults;

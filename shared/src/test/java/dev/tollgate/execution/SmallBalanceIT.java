@@ -18,7 +18,7 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.ExecutionHarness;
 import dev.tollgate.testing.ShardBooks;
 import dev.tollgate.testkit.DynamoExtension;

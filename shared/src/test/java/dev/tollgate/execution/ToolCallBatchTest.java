@@ -13,7 +13,7 @@ import dev.tollgate.domain.Account;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.FakeToolExecutor;
 import java.time.Clock;
 import java.time.Duration;

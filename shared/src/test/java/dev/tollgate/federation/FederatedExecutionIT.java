@@ -23,7 +23,7 @@ import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.execution.ToolView;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.ExecutionHarness;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.McpTestServer;

@@ -3,6 +3,7 @@ package dev.tollgate.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

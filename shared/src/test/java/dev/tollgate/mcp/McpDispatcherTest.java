@@ -20,7 +20,7 @@ import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolView;
 import dev.tollgate.http.ApiResponse;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.FakeToolExecutor;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

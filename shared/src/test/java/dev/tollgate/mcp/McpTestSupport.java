@@ -11,7 +11,7 @@ import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.FakeToolExecutor;
 import java.math.BigDecimal;
 import java.time.Instant;

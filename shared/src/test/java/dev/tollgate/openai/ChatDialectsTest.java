@@ -12,7 +12,7 @@ import dev.tollgate.config.Config;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.execution.UpstreamRequest;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

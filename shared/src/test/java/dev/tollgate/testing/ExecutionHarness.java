@@ -20,7 +20,7 @@ import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ExecutionService;
 import dev.tollgate.execution.UpstreamClient;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import dev.tollgate.testkit.DynamoExtension;
 import java.io.IOException;
 import java.io.InputStream;

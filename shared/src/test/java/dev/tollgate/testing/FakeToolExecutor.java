@@ -11,7 +11,7 @@ import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolView;
-import dev.tollgate.http.Json;
+import dev.tollgate.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -73,7 +73,7 @@ public final class LambdaJarFederation {
                         echo = op;
                     }
                 }
-                Object input = jarOnly.loadClass("dev.tollgate.http.Json").getMethod("object").invoke(null);
+                Object input = jarOnly.loadClass("dev.tollgate.json.Json").getMethod("object").invoke(null);
                 input.getClass().getMethod("put", String.class, String.class).invoke(input, "text", "from the jar");
                 Object response = federationType.getMethod("call", providerType, jarOnly.loadClass("dev.tollgate.catalog.Operation"),
                                 jarOnly.loadClass("com.fasterxml.jackson.databind.node.ObjectNode"),

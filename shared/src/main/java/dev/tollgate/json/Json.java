@@ -1,4 +1,4 @@
-package dev.tollgate.http;
+package dev.tollgate.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.tollgate.http;
+package dev.tollgate.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;

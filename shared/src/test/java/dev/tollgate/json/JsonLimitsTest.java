@@ -1,4 +1,4 @@
-package dev.tollgate.http;
+package dev.tollgate.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
