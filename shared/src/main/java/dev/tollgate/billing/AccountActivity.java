@@ -7,6 +7,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.json.Json;
+import dev.tollgate.paging.Page;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

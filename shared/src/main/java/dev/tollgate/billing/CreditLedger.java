@@ -1,5 +1,6 @@
 package dev.tollgate.billing;
 
+import dev.tollgate.paging.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

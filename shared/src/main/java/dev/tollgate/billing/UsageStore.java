@@ -1,5 +1,6 @@
 package dev.tollgate.billing;
 
+import dev.tollgate.paging.Page;
 import java.time.Instant;
 import java.util.function.Consumer;
 

@@ -2,7 +2,7 @@ package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.auth.Acting;
-import dev.tollgate.billing.Page;
+import dev.tollgate.paging.Page;
 import java.util.Optional;
 
 /** The one execution engine behind REST, MCP and the OpenAI-compatible door (SPEC §7): same resolution, billing, idempotency and errors. */

@@ -2,9 +2,9 @@ package dev.tollgate.execution;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.billing.Page;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.json.Json;
+import dev.tollgate.paging.Page;
 import java.util.Locale;
 
 /**

@@ -2,7 +2,6 @@ package dev.tollgate.mcp;
 
 import dev.tollgate.auth.Acting;
 import dev.tollgate.auth.Caller;
-import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.ErrorCode;
@@ -12,6 +11,7 @@ import dev.tollgate.execution.ExecutionOutcome;
 import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolView;
+import dev.tollgate.paging.Page;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;

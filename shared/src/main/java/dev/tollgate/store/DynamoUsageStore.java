@@ -4,11 +4,11 @@ import static dev.tollgate.store.Attr.n;
 import static dev.tollgate.store.Attr.s;
 
 import dev.tollgate.billing.AtomicWrite;
-import dev.tollgate.billing.IdCursors;
-import dev.tollgate.billing.Page;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.domain.Ids;
+import dev.tollgate.paging.IdCursors;
+import dev.tollgate.paging.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

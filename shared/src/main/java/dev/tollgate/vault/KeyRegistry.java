@@ -1,8 +1,6 @@
 package dev.tollgate.vault;
 
 import dev.tollgate.audit.AuditTrail;
-import dev.tollgate.billing.IdCursors;
-import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.Account;
@@ -10,6 +8,8 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
+import dev.tollgate.paging.IdCursors;
+import dev.tollgate.paging.Page;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

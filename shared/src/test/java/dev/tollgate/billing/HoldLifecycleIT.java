@@ -12,6 +12,7 @@ import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.paging.Page;
 import dev.tollgate.testing.ShardBooks;
 import dev.tollgate.testing.TestServices;
 import dev.tollgate.testkit.DynamoExtension;

@@ -2,7 +2,6 @@ package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.auth.Acting;
-import dev.tollgate.billing.Page;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.domain.ErrorCode;
@@ -12,6 +11,7 @@ import dev.tollgate.execution.ExecutionRequest;
 import dev.tollgate.execution.ToolExecutor;
 import dev.tollgate.execution.ToolView;
 import dev.tollgate.json.Json;
+import dev.tollgate.paging.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.tollgate.billing;
+package dev.tollgate.paging;
 
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
