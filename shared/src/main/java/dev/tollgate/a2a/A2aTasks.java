@@ -214,8 +214,7 @@ public final class A2aTasks {
             ObjectNode error = outcome.error();
             ObjectNode envelope = Json.object();
             envelope.set("error", error);
-            String text = "Tollgate error " + error.path("code").asText() + " (HTTP " + outcome.status() + "): "
-                    + error.path("message").asText();
+            String text = ErrorResponses.callErrorText(error, outcome.status());
             Message status = new Message.Builder()
                     .role(Message.Role.AGENT)
                     .messageId(taskId.replaceFirst("^task_", "msg_"))

@@ -1,6 +1,7 @@
 package dev.tollgate.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
@@ -85,6 +86,15 @@ public final class ErrorResponses {
             error.put("retry_after", retryAfter);
         }
         return error;
+    }
+
+    /**
+     * The one line a person reads for a call error of a protocol door (an MCP tool result's text, an A2A task's status
+     * message): the stable code, the HTTP status REST would have answered and the message.
+     */
+    public static String callErrorText(JsonNode error, int status) {
+        return "Tollgate error " + error.path("code").asText() + " (HTTP " + status + "): "
+                + error.path("message").asText();
     }
 
     private static Map<String, Object> fields(TollgateException e, String requestId) {

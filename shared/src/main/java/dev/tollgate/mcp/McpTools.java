@@ -219,8 +219,7 @@ public final class McpTools {
 
     private static CallToolResult fromError(CallOutcome outcome) {
         ObjectNode error = outcome.error();
-        String text = "Tollgate error " + error.path("code").asText() + " (HTTP " + error.path("status").asInt() + "): "
-                + error.path("message").asText();
+        String text = ErrorResponses.callErrorText(error, error.path("status").asInt());
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(META_ERROR, error);
         if (outcome.replayed()) {

@@ -201,14 +201,8 @@ public final class OpenAiEndpoint {
 
     /** A replayed stored failure in Tollgate's envelope, answered in OpenAI's shape. */
     private static ApiResponse storedFailure(ExecutionOutcome outcome) {
-        JsonNode error = outcome.body().path("error");
-        ObjectNode body = Json.object();
-        ObjectNode e = body.putObject("error");
-        e.put("message", error.path("message").asText());
-        e.put("type", OpenAiErrors.type(outcome.status()));
-        e.putNull("param");
-        e.put("code", error.path("code").asText());
-        e.put("request_id", error.path("request_id").asText(null));
-        return ApiResponse.json(outcome.status(), body).withHeader("Idempotent-Replayed", "true");
+        return ApiResponse.json(outcome.status(),
+                        Map.of("error", OpenAiErrors.stored(outcome.status(), outcome.body().path("error"))))
+                .withHeader("Idempotent-Replayed", "true");
     }
 }

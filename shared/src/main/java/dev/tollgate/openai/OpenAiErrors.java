@@ -1,5 +1,6 @@
 package dev.tollgate.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiResponse;
 import dev.tollgate.http.ErrorResponses;
@@ -20,13 +21,25 @@ public final class OpenAiErrors {
     }
 
     static Map<String, Object> error(TollgateException e, String requestId) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", e.getMessage());
-        error.put("type", type(e.status()));
-        error.put("param", param(e.details().get("pointer")));
-        error.put("code", e.code().code());
-        error.put("request_id", requestId);
+        Map<String, Object> error = shape(e.getMessage(), e.status(), param(e.details().get("pointer")),
+                e.code().code(), requestId);
         e.details().forEach(error::putIfAbsent);
+        return error;
+    }
+
+    /** A failure stored in Tollgate's envelope (an idempotent replay), in the same shape. */
+    static Map<String, Object> stored(int status, JsonNode tollgateError) {
+        return shape(tollgateError.path("message").asText(), status, null, tollgateError.path("code").asText(),
+                tollgateError.path("request_id").asText(null));
+    }
+
+    private static Map<String, Object> shape(String message, int status, String param, String code, String requestId) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", type(status));
+        error.put("param", param);
+        error.put("code", code);
+        error.put("request_id", requestId);
         return error;
     }
 
