@@ -7,8 +7,8 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.RunIds;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.json.Json;
+import dev.tollgate.paging.Cursors;
 import dev.tollgate.paging.Page;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -227,21 +226,15 @@ public final class AccountActivity {
         }
 
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    ("run:" + last + "\n" + sortKey).getBytes(StandardCharsets.UTF_8));
+            return Cursors.encode("run:" + last + "\n" + sortKey);
         }
 
         static RunPosition decode(String cursor) {
-            try {
-                String value = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            return Cursors.decode(cursor, value -> {
                 int split = value.indexOf('\n');
-                if (value.startsWith("run:") && split > 4) {
-                    return new RunPosition(Instant.parse(value.substring(4, split)), value.substring(split + 1));
-                }
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                // falls through to the error below
-            }
-            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
+                return value.startsWith("run:") && split > 4
+                        ? new RunPosition(Instant.parse(value.substring(4, split)), value.substring(split + 1)) : null;
+            });
         }
     }
 

@@ -10,6 +10,7 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
 import dev.tollgate.paging.Page;
+import dev.tollgate.retry.Backoff;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,7 +49,8 @@ public final class DynamoAuditTrail implements AuditTrail, AuditLog {
                         .conditionExpression("attribute_not_exists(account_id)"));
                 return;
             } catch (ConditionalCheckFailedException anotherAppendTookThisSeq) {
-                // re-read the newest entry and chain after it
+                // re-read the newest entry and chain after it, once the other appender has moved on
+                Backoff.pause(attempt);
             }
         }
         LOG.warn("audit append contention: giving up", "account_id", accountId, "action", action);

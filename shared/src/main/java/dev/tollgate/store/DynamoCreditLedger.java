@@ -18,8 +18,9 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
-import dev.tollgate.paging.IdCursors;
+import dev.tollgate.paging.Cursors;
 import dev.tollgate.paging.Page;
+import dev.tollgate.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -325,7 +326,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                 if (failures > MAX_STORE_FAILURES) {
                     throw LedgerUnavailableException.notApplied();
                 }
-                backoff(failures);
+                Backoff.pause(failures);
             }
         }
     }
@@ -404,7 +405,7 @@ public final class DynamoCreditLedger implements CreditLedger {
     @Override
     public Page<LedgerEntry> entries(String accountId, String cursor, int limit) {
         Map<String, AttributeValue> start = cursor == null ? null
-                : Map.of("account_id", s(accountId), "entry_id", s(IdCursors.decode(cursor, "led")));
+                : Map.of("account_id", s(accountId), "entry_id", s(Cursors.decodeId(cursor, "led")));
         var response = dynamo.query(b -> b.tableName(tables.ledger())
                 .keyConditionExpression("account_id = :a")
                 .expressionAttributeValues(Map.of(":a", s(accountId)))
@@ -413,7 +414,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                 .exclusiveStartKey(start));
         List<LedgerEntry> items = response.items().stream().map(DynamoCreditLedger::readEntry).toList();
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? IdCursors.encode(Attr.str(response.lastEvaluatedKey(), "entry_id")) : null;
+                ? Cursors.encode(Attr.str(response.lastEvaluatedKey(), "entry_id")) : null;
         return new Page<>(items, next);
     }
 
@@ -491,7 +492,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                             : readShard(accountId, shard);
                 } else {
                     // TransactionConflict or throttling inside the transaction: nothing applied; retry after a jitter.
-                    backoff(attempt);
+                    Backoff.pause(attempt);
                 }
             } catch (SdkException e) {
                 boolean throttled = isThrottling(e);
@@ -502,7 +503,7 @@ public final class DynamoCreditLedger implements CreditLedger {
                 if (storeFailures > MAX_STORE_FAILURES) {
                     return giveUp(accountId, entryId, mayHaveApplied);
                 }
-                backoff(attempt);
+                Backoff.pause(attempt);
             }
         }
         LOG.warn("ledger contention: giving up", "account_id", accountId, "shard", shard);
@@ -565,16 +566,6 @@ public final class DynamoCreditLedger implements CreditLedger {
     static boolean isThrottling(SdkException e) {
         return e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException
                 || e instanceof AwsServiceException service && service.isThrottlingException();
-    }
-
-    /** Full-jitter exponential backoff, 1 ms up to 32 ms: contenders spread out instead of colliding in step. */
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + (1L << Math.min(attempt, 5))));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TollgateException(ErrorCode.INTERNAL_ERROR, "interrupted");
-        }
     }
 
     private ShardState readShard(String accountId, int shard) {

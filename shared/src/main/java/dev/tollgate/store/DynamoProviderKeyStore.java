@@ -5,14 +5,14 @@ import static dev.tollgate.store.Attr.s;
 
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.paging.Cursors;
+import dev.tollgate.retry.Backoff;
 import dev.tollgate.vault.ProviderKey;
 import dev.tollgate.vault.ProviderKeyStore;
 import dev.tollgate.vault.SealedSecret;
 import dev.tollgate.vault.StoredKey;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +22,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -145,6 +145,7 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
                     // A pointer moved to a newer key meanwhile (a replace won): only this record remains to purge.
                     writes.subList(1, writes.size()).clear();
                 }
+                Backoff.pause(attempt);
             }
         }
         throw new TollgateException(ErrorCode.CONFLICT, "The key is being changed by another request; retry");
@@ -285,21 +286,15 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
     }
 
     private static String encodeCursor(Map<String, AttributeValue> lastKey) {
-        String raw = Attr.str(lastKey, "account_id") + "\n" + Attr.str(lastKey, "sk");
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode(Attr.str(lastKey, "account_id") + "\n" + Attr.str(lastKey, "sk"));
     }
 
     private static Map<String, AttributeValue> decodeCursor(String cursor) {
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        return Cursors.decode(cursor, raw -> {
             int nl = raw.indexOf('\n');
             String sk = nl <= 0 ? "" : raw.substring(nl + 1);
-            if (!(sk.startsWith(KEY) || sk.startsWith(SLOT) || sk.startsWith(DEFAULT))) {
-                throw new IllegalArgumentException();
-            }
-            return key(raw.substring(0, nl), raw.substring(nl + 1));
-        } catch (IllegalArgumentException e) {
-            throw new TollgateException(ErrorCode.INVALID_CURSOR, "cursor is not one this endpoint returned");
-        }
+            return sk.startsWith(KEY) || sk.startsWith(SLOT) || sk.startsWith(DEFAULT) ? key(raw.substring(0, nl), sk)
+                    : null;
+        });
     }
 }

@@ -7,7 +7,7 @@ import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.domain.Ids;
-import dev.tollgate.paging.IdCursors;
+import dev.tollgate.paging.Cursors;
 import dev.tollgate.paging.Page;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +115,7 @@ public final class DynamoUsageStore implements UsageStore {
         Map<String, AttributeValue> start = null;
         String key = runKey(accountId, runId);
         if (cursor != null) {
-            String after = IdCursors.decode(cursor, "use");
+            String after = Cursors.decodeId(cursor, "use");
             start = Map.of("run_key", s(key), "sk", s(after), "account_id", s(accountId));
         }
         Map<String, AttributeValue> exclusiveStart = start;
@@ -126,7 +126,7 @@ public final class DynamoUsageStore implements UsageStore {
                 .limit(limit));
         List<UsageRecord> calls = page.items().stream().map(DynamoUsageStore::read).toList();
         boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() && !calls.isEmpty();
-        return new Page<>(calls, more ? IdCursors.encode(calls.get(calls.size() - 1).usageId()) : null);
+        return new Page<>(calls, more ? Cursors.encode(calls.get(calls.size() - 1).usageId()) : null);
     }
 
     private static String runKey(String accountId, String runId) {

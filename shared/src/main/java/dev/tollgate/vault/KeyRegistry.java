@@ -8,8 +8,9 @@ import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
 import dev.tollgate.log.Log;
-import dev.tollgate.paging.IdCursors;
+import dev.tollgate.paging.Cursors;
 import dev.tollgate.paging.Page;
+import dev.tollgate.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The BYOK key registry (SPEC §6.1–6.3, §6.5) and the platform keys of credits mode (§9.3): validation, plan gating,
@@ -122,7 +122,7 @@ public final class KeyRegistry {
                     auditRegistered(workspace.id(), actor, registered, "byok");
                     return registered;
                 }
-                pause(attempt);
+                Backoff.pause(attempt);
             }
             throw busy();
         } finally {
@@ -132,13 +132,13 @@ public final class KeyRegistry {
 
     /** Keys of an account, oldest first, a page at a time (cursor = opaque position after the last id). */
     public Page<ProviderKey> list(String accountId, String cursor, int limit) {
-        String after = cursor == null ? null : IdCursors.decode(cursor, "byok");
+        String after = cursor == null ? null : Cursors.decodeId(cursor, "byok");
         List<ProviderKey> all = new ArrayList<>(store.load(accountId).keys().stream().map(StoredKey::key).toList());
         all.sort(Comparator.comparing(ProviderKey::id));
         List<ProviderKey> page = all.stream().filter(k -> after == null || k.id().compareTo(after) > 0)
                 .limit(limit + 1L).toList();
         if (page.size() > limit) {
-            return new Page<>(page.subList(0, limit), IdCursors.encode(page.get(limit - 1).id()));
+            return new Page<>(page.subList(0, limit), Cursors.encode(page.get(limit - 1).id()));
         }
         return new Page<>(page, null);
     }
@@ -201,7 +201,7 @@ public final class KeyRegistry {
                 audit.record(workspaceId, actor, "byok.default_set", byokId, Map.of("provider", key.provider()));
                 return withDefault(key, true);
             }
-            pause(attempt);
+            Backoff.pause(attempt);
         }
         throw busy();
     }
@@ -343,7 +343,7 @@ public final class KeyRegistry {
             if (store.putInSlot(stored, previous)) {
                 return new Registered(key, previous);
             }
-            pause(attempt);
+            Backoff.pause(attempt);
         }
         throw busy();
     }
@@ -457,15 +457,6 @@ public final class KeyRegistry {
 
     private static EncryptionContext contextOf(ProviderKey key) {
         return new EncryptionContext(key.accountId(), key.provider(), key.id());
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 20)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TollgateException(ErrorCode.INTERNAL_ERROR, "interrupted");
-        }
     }
 
     private static TollgateException busy() {
