@@ -42,6 +42,18 @@ public final class Bodies {
     }
 
     /**
+     * A secret field ({@code api_key}): its text as sent, or null when absent or null. Only its type is checked here:
+     * the vault validates a secret's format, and neither this nor any error ever echoes it.
+     */
+    public static String secret(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw TollgateException.validation("/" + field, "'" + field + "' must be a string");
+        }
+        return node == null || node.isNull() ? null : node.textValue();
+    }
+
+    /**
      * C0/C1 controls and the bidirectional embedding, override and isolate marks: nothing a name, reference or id
      * needs, and the means of making one look like another ({@code U+202E} reverses what follows on screen).
      */

@@ -22,13 +22,8 @@ public final class VaultApi {
     }
 
     public ApiResponse setPlatformKey(ApiRequest r, String actor) {
-        JsonNode body = r.jsonBody();
-        JsonNode apiKey = body.get("api_key");
-        if (apiKey != null && !apiKey.isNull() && !apiKey.isTextual()) {
-            throw TollgateException.validation("/api_key", "'api_key' must be a string");
-        }
-        KeyRegistry.Registered registered = keys.setPlatformKey(actor, r.pathParameter("provider"),
-                apiKey == null || apiKey.isNull() ? null : apiKey.textValue());
+        String secret = Bodies.secret(r.jsonBody(), "api_key");
+        KeyRegistry.Registered registered = keys.setPlatformKey(actor, r.pathParameter("provider"), secret);
         Map<String, Object> view = metadata(registered.key());
         view.put("replaced", registered.replaced());
         return ApiResponse.ok(view);

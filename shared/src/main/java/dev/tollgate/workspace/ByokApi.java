@@ -37,12 +37,8 @@ public final class ByokApi {
         String displayName = Bodies.optionalString(body, "display_name", MAX_DISPLAY_NAME).orElse(null);
         boolean makeDefault = Bodies.optionalBoolean(body, "default").orElse(false);
         requireManage(acting);
-        JsonNode apiKey = body.get("api_key");
-        if (apiKey != null && !apiKey.isNull() && !apiKey.isTextual()) {
-            throw TollgateException.validation("/api_key", "'api_key' must be a string");
-        }
+        String secret = Bodies.secret(body, "api_key");
         boolean verifyFirst = r.query("verify").map("true"::equalsIgnoreCase).orElse(false);
-        String secret = apiKey == null || apiKey.isNull() ? null : apiKey.textValue();
         KeyRegistry.Registered registered = acting.isWorkspace()
                 ? keys.registerWorkspaceKey(acting.account(), actor(acting), provider, secret, displayName,
                         makeDefault, verifyFirst)
