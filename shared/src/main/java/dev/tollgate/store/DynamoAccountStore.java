@@ -6,7 +6,6 @@ import dev.tollgate.account.AccountStore;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Plan;
 import dev.tollgate.domain.TollgateException;
-import dev.tollgate.retry.Backoff;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,9 +80,6 @@ public final class DynamoAccountStore implements AccountStore {
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
         // BatchGetItem may return part of the keys as unprocessed under load: ask again for those.
         for (int attempt = 0; attempt < 5 && !request.isEmpty(); attempt++) {
-            if (attempt > 0) {
-                Backoff.pause(attempt);
-            }
             var finalRequest = request;
             var response = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
             response.responses().getOrDefault(table, List.of()).forEach(item -> bySortKey.put(Attr.str(item, "sk"), item));
