@@ -4,14 +4,22 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.domain.Account;
 import dev.tollgate.domain.Role;
+import dev.tollgate.vault.KeysAtEntry;
 
 /**
  * A customer request after authentication: who is calling, which account it acts for (personal or a workspace),
  * the caller's role there, the account's balance as read on entry ({@code null} when it was not read), which
  * answers {@code credits_remaining} for calls that do not move credits without another read, and the bearer token
- * the request presented ({@code null} when not known), a secret in play that execution redacts from upstream text.
+ * the request presented ({@code null} when not known), a secret in play that execution redacts from upstream text,
+ * and the account's key pointers for the provider the request calls as read on entry ({@code null} when not read),
+ * which tell execution who pays without another read.
  */
-public record Acting(Caller caller, Account account, Role role, Balance balanceAtEntry, String bearerToken) {
+public record Acting(Caller caller, Account account, Role role, Balance balanceAtEntry, String bearerToken,
+                     KeysAtEntry keysAtEntry) {
+
+    public Acting(Caller caller, Account account, Role role, Balance balanceAtEntry, String bearerToken) {
+        this(caller, account, role, balanceAtEntry, bearerToken, null);
+    }
 
     public Acting(Caller caller, Account account, Role role, Balance balanceAtEntry) {
         this(caller, account, role, balanceAtEntry, null);
@@ -31,7 +39,7 @@ public record Acting(Caller caller, Account account, Role role, Balance balanceA
      * engine then reads the balance again where it would have answered from the entry read.
      */
     public Acting withoutEntryBalance() {
-        return balanceAtEntry == null ? this : new Acting(caller, account, role, null);
+        return balanceAtEntry == null && keysAtEntry == null ? this : new Acting(caller, account, role, null, bearerToken, null);
     }
 
     public String accountId() {

@@ -39,6 +39,7 @@ import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.vault.KeyVault;
+import dev.tollgate.vault.KeysAtEntry;
 import dev.tollgate.vault.ProviderKey;
 import java.io.IOException;
 import java.net.URI;
@@ -310,7 +311,7 @@ public final class ExecutionService implements ToolExecutor {
             return new Resolution(Mode.BYOK, pinned.get(), "agent");
         }
         if (provider.byok()) {
-            Optional<ProviderKey> key = vault.activeKey(acting.accountId(), provider.id());
+            Optional<ProviderKey> key = activeKey(acting, provider.id());
             if (key.isPresent()) {
                 requireByokPlan(acting, provider);
                 return new Resolution(Mode.BYOK, key.get(), key.get().scope());
@@ -323,6 +324,13 @@ public final class ExecutionService implements ToolExecutor {
             throw providerUnavailable(provider);
         }
         return new Resolution(Mode.CREDITS, null, "platform");
+    }
+
+    /** The account's key for {@code provider}: from the pointers read on entry when they were, else read now. */
+    private Optional<ProviderKey> activeKey(Acting acting, String provider) {
+        KeysAtEntry read = acting.keysAtEntry();
+        return read != null && read.isFor(acting.accountId(), provider) ? vault.activeKey(read)
+                : vault.activeKey(acting.accountId(), provider);
     }
 
     private static void requireByokPlan(Acting acting, Provider provider) {

@@ -57,6 +57,11 @@ public final class EnvelopeKeyVault implements KeyVault {
     }
 
     @Override
+    public Optional<ProviderKey> activeKey(KeysAtEntry read) {
+        return read.complete() ? read.active().map(this::remember) : activeKey(read.accountId(), read.provider());
+    }
+
+    @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
         return store.load(accountId).byId(byokId).map(this::remember);
     }

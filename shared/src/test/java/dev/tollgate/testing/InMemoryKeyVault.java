@@ -75,6 +75,12 @@ public final class InMemoryKeyVault implements KeyVault {
         return key(accountId, provider);
     }
 
+    /** No pointers are read on entry with this fake: always its own map. */
+    @Override
+    public Optional<ProviderKey> activeKey(dev.tollgate.vault.KeysAtEntry read) {
+        return activeKey(read.accountId(), read.provider());
+    }
+
     @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
         return java.util.stream.Stream.concat(keys.values().stream(), extra.values().stream())
