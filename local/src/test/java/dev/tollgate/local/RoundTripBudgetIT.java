@@ -112,4 +112,17 @@ class RoundTripBudgetIT {
         assertEquals(2, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
         assertTrue(calls.stream().noneMatch(c -> c.contains("TransactWriteItems")), "BYOK moves no credits: " + calls);
     }
+
+    @Test
+    void aToolListingReadsTheKeyAccountAndBalanceOnceAndTheAccountsProviderKeysOnce() throws Exception {
+        String token = account(true);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/tools?limit=100"))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        CALLS.clear();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        List<String> calls = List.copyOf(CALLS);
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:Query"), calls, calls.toString());
+    }
 }

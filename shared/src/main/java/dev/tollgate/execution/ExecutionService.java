@@ -1,5 +1,8 @@
 package dev.tollgate.execution;
 
+import dev.tollgate.execution.PayerResolver.Mode;
+import dev.tollgate.execution.PayerResolver.Payer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +24,6 @@ import dev.tollgate.catalog.Charge;
 import dev.tollgate.catalog.Effects;
 import dev.tollgate.catalog.Operation;
 import dev.tollgate.catalog.OutputCap;
-import dev.tollgate.catalog.Pricing;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.Quote;
@@ -39,7 +41,6 @@ import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
 import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.vault.KeyVault;
-import dev.tollgate.vault.KeysAtEntry;
 import dev.tollgate.vault.ProviderKey;
 import java.io.IOException;
 import java.net.URI;
@@ -49,12 +50,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The execution engine (SPEC 7): one call of a catalog operation, paid by the customer's own key (BYOK, 0 credits),
@@ -97,17 +96,6 @@ public final class ExecutionService implements ToolExecutor {
         }
     }
 
-    private enum Mode {
-        FREE, BYOK, CREDITS;
-
-        String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    private record Resolution(Mode mode, ProviderKey key, String keySource) {
-    }
-
     /** A successful provider answer: the result for the caller and the document pricing reads usage from. */
     private record Called(JsonNode result, JsonNode priced) {
     }
@@ -123,7 +111,7 @@ public final class ExecutionService implements ToolExecutor {
         final Instant at;
         /** Set when the provider's answer is streamed through to the caller. */
         StreamingCall streaming;
-        Resolution resolution;
+        Payer resolution;
         String model;
         String holdId;
         OutputCap outputCap;
@@ -168,7 +156,7 @@ public final class ExecutionService implements ToolExecutor {
     private final Upstream upstream;
     private final InputValidator validator;
     private final CatalogAdapter adapter;
-    private final AgentKeyBindings agents;
+    private final PayerResolver payers;
     private final Clock clock;
     private final Settings settings;
     private final HoldSettler settler;
@@ -198,7 +186,7 @@ public final class ExecutionService implements ToolExecutor {
         this.upstream = upstream;
         this.validator = new InputValidator();
         this.adapter = new CatalogAdapter();
-        this.agents = agents;
+        this.payers = new PayerResolver(vault, agents);
         this.clock = clock;
         this.settings = settings;
         this.settler = new HoldSettler(ledger, idempotency, usage, writer);
@@ -290,7 +278,7 @@ public final class ExecutionService implements ToolExecutor {
             }
         }
 
-        a.resolution = resolve(a.acting, a.provider, a.operation);
+        a.resolution = payers.payerOrThrow(a.acting, a.provider, a.operation);
         if (a.resolution.mode() == Mode.CREDITS) {
             return runWithHold(a, input, fingerprint);
         }
@@ -298,60 +286,8 @@ public final class ExecutionService implements ToolExecutor {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Resolution (SPEC 7.1)
+    // Unknown tools
     // ------------------------------------------------------------------------------------------------------------
-
-    private Resolution resolve(Acting acting, Provider provider, Operation operation) {
-        if (operation.isFree()) {
-            return new Resolution(Mode.FREE, null, null);
-        }
-        Optional<ProviderKey> pinned = agents.pinnedKey(acting, provider.id());
-        if (pinned.isPresent()) {
-            requireByokPlan(acting, provider);
-            return new Resolution(Mode.BYOK, pinned.get(), "agent");
-        }
-        if (provider.byok()) {
-            Optional<ProviderKey> key = activeKey(acting, provider.id());
-            if (key.isPresent()) {
-                requireByokPlan(acting, provider);
-                return new Resolution(Mode.BYOK, key.get(), key.get().scope());
-            }
-        }
-        if (operation.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
-            throw byokRequired(provider);
-        }
-        if (!vault.platformProviders().contains(provider.id())) {
-            throw providerUnavailable(provider);
-        }
-        return new Resolution(Mode.CREDITS, null, "platform");
-    }
-
-    /** The account's key for {@code provider}: from the pointers read on entry when they were, else read now. */
-    private Optional<ProviderKey> activeKey(Acting acting, String provider) {
-        KeysAtEntry read = acting.keysAtEntry();
-        return read != null && read.isFor(acting.accountId(), provider) ? vault.activeKey(read)
-                : vault.activeKey(acting.accountId(), provider);
-    }
-
-    private static void requireByokPlan(Acting acting, Provider provider) {
-        if (!acting.account().plan().allowsByok()) {
-            throw new TollgateException(ErrorCode.PLAN_REQUIRED, "BYOK requires the Pro plan or higher: your "
-                    + provider.name() + " key is kept but cannot be used on the " + acting.account().plan().wire()
-                    + " plan. Upgrade, or delete the key to pay with credits", Map.of("provider", provider.id()));
-        }
-    }
-
-    private static TollgateException byokRequired(Provider provider) {
-        return new TollgateException(ErrorCode.BYOK_REQUIRED, provider.name()
-                + " is only available with your own key: register one with POST /api/v1/byok",
-                Map.of("provider", provider.id()));
-    }
-
-    private static TollgateException providerUnavailable(Provider provider) {
-        return new TollgateException(ErrorCode.PROVIDER_UNAVAILABLE, provider.name()
-                + " is not available with credits right now; register your own key to use it",
-                Map.of("provider", provider.id()));
-    }
 
     private static TollgateException unknownTool(ExecutionRequest request) {
         return new TollgateException(ErrorCode.UNKNOWN_TOOL, "There is no operation '" + shorten(request.operation())
@@ -660,7 +596,7 @@ public final class ExecutionService implements ToolExecutor {
 
     private Called callProvider(Attempt a, ObjectNode input) {
         long started = System.nanoTime();
-        Resolution r = a.resolution;
+        Payer r = a.resolution;
         try {
             switch (r.mode()) {
                 case FREE:
@@ -687,7 +623,7 @@ public final class ExecutionService implements ToolExecutor {
                     try {
                         return vault.usePlatformSecret(a.provider.id(), secret ->
                                 exchange(a, input, secret, ProviderErrors.KeyKind.PLATFORM, null))
-                                .orElseThrow(() -> providerUnavailable(a.provider));
+                                .orElseThrow(() -> PayerResolver.providerUnavailable(a.provider));
                     } catch (TollgateException e) {
                         if (e.code() == ErrorCode.PROVIDER_AUTH_FAILED) {
                             LOG.error("platform key refused by provider", null, "provider", a.provider.id(),
@@ -774,7 +710,7 @@ public final class ExecutionService implements ToolExecutor {
         ObjectNode body = Json.object();
         body.set("result", result);
         ObjectNode billing = body.putObject("billing");
-        Resolution r = a.resolution;
+        Payer r = a.resolution;
         billing.put("mode", r.mode().wire());
         billing.put("credits_charged", Credits.toCredits(charged));
         billing.put("provider", a.provider.id());
@@ -808,7 +744,7 @@ public final class ExecutionService implements ToolExecutor {
 
     private UsageRecord record(Attempt a, String status, int httpStatus, String errorCode, Usage used, long charged,
                                long uncharged) {
-        Resolution r = a.resolution;
+        Payer r = a.resolution;
         return new UsageRecord(a.accountId(), Ids.newId("use", a.at), a.requestId, a.at, a.provider.id(),
                 a.operation.id(), r == null ? "none" : r.mode().wire(), status, httpStatus, errorCode, a.elapsedMs(),
                 a.upstreamMs, used.inputTokens(), used.outputTokens(), used.characters(), charged, uncharged,
@@ -840,8 +776,7 @@ public final class ExecutionService implements ToolExecutor {
                 || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
             return Optional.empty();
         }
-        Optional<ProviderKey> key = agents.pinnedKey(acting, providerId)
-                .or(() -> vault.activeKey(acting.accountId(), providerId));
+        Optional<ProviderKey> key = payers.forCall(acting).byokPayer(provider).map(Payer::key);
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -879,34 +814,14 @@ public final class ExecutionService implements ToolExecutor {
         }
         List<Operation> operations = directory.operations();
         int start = cursor == null ? 0 : decodeToolCursor(cursor, operations);
-        Set<String> platform = vault.platformProviders();
-        Map<String, Optional<ProviderKey>> keys = new HashMap<>();
+        PayerResolver.KeyLookup keys = payers.forListing(acting);
         List<ToolView> page = new ArrayList<>();
         int end = Math.min(operations.size(), start + limit);
         for (int i = start; i < end; i++) {
             Operation op = operations.get(i);
-            Provider provider = directory.provider(op.tool()).orElseThrow();
-            String mode;
-            String reason = null;
-            if (op.isFree()) {
-                mode = "free";
-            } else {
-                Optional<ProviderKey> key = agents.pinnedKey(acting, provider.id()).or(() -> provider.byok()
-                        ? keys.computeIfAbsent(provider.id(), p -> vault.activeKey(acting.accountId(), p))
-                        : Optional.empty());
-                if (key.isPresent()) {
-                    mode = acting.account().plan().allowsByok() ? "byok" : "unavailable";
-                    reason = acting.account().plan().allowsByok() ? null : ErrorCode.PLAN_REQUIRED.code();
-                } else if (op.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
-                    mode = "unavailable";
-                    reason = ErrorCode.BYOK_REQUIRED.code();
-                } else if (!platform.contains(provider.id())) {
-                    mode = "unavailable";
-                    reason = ErrorCode.PROVIDER_UNAVAILABLE.code();
-                } else {
-                    mode = "credits";
-                }
-            }
+            PayerResolver.Verdict verdict = payers.decide(acting, directory.provider(op.tool()).orElseThrow(), op, keys);
+            String mode = verdict.refusal() == null ? verdict.payer().mode().wire() : "unavailable";
+            String reason = verdict.refusal() == null ? null : verdict.refusal().code();
             page.add(new ToolView(op.toolName(), op.tool(), op.id(), op.description(), op.inputSchema(),
                     op.pricing().describe(), mode, reason));
         }

@@ -62,6 +62,19 @@ public final class EnvelopeKeyVault implements KeyVault {
     }
 
     @Override
+    public Map<String, ProviderKey> activeKeys(String accountId) {
+        var keys = store.load(accountId);
+        Map<String, ProviderKey> active = new java.util.HashMap<>();
+        for (StoredKey key : keys.keys()) {
+            String provider = key.key().provider();
+            if (!active.containsKey(provider)) {
+                keys.active(provider).ifPresent(stored -> active.put(provider, stored.key()));
+            }
+        }
+        return active;
+    }
+
+    @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
         return store.load(accountId).byId(byokId).map(this::remember);
     }

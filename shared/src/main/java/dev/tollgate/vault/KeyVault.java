@@ -19,6 +19,9 @@ public interface KeyVault {
      */
     Optional<ProviderKey> activeKey(KeysAtEntry read);
 
+    /** Every provider's active key of this account, by provider, in one read (listings; nothing is decrypted). */
+    java.util.Map<String, ProviderKey> activeKeys(String accountId);
+
     /** A key of this account by id (foreign ids are simply absent). */
     Optional<ProviderKey> find(String accountId, String byokId);
 

@@ -75,6 +75,13 @@ public final class InMemoryKeyVault implements KeyVault {
         return key(accountId, provider);
     }
 
+    @Override
+    public Map<String, ProviderKey> activeKeys(String accountId) {
+        Map<String, ProviderKey> active = new java.util.HashMap<>();
+        keys.values().stream().filter(k -> k.accountId().equals(accountId)).forEach(k -> active.put(k.provider(), k));
+        return active;
+    }
+
     /** No pointers are read on entry with this fake: always its own map. */
     @Override
     public Optional<ProviderKey> activeKey(dev.tollgate.vault.KeysAtEntry read) {
