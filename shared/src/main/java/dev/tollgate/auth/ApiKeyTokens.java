@@ -11,7 +11,9 @@ import java.util.zip.CRC32;
 
 /**
  * Tollgate API key tokens: {@code tg_live_} or {@code tg_test_}, the account the key belongs to (one letter for its
- * kind, {@code a} for {@code acct_} and {@code w} for {@code ws_}, then the id's 24 base62 characters), 32 CSPRNG
+ * kind, {@code a} for {@code acct_} and {@code w} for {@code ws_}, then the id's 24 base62 characters in reverse
+ * order, so that a token shares no run of characters with the logs and items that name its account and leak scanners
+ * that look for runs of a token do not fire on those), 32 CSPRNG
  * bytes in base62 (43 characters), and a 6-character base62 CRC32 checksum of all of it, so that typos and
  * leaked-token scanners can recognise a token offline. Only {@link #hash(String)} of a token is ever stored.
  *
@@ -49,7 +51,7 @@ public final class ApiKeyTokens {
         RANDOM.nextBytes(random);
         var account = accountId == null ? null : ACCOUNT_ID.matcher(accountId);
         String accountPart = account != null && account.matches()
-                ? ("acct".equals(account.group(1)) ? "a" : "w") + account.group(2) : "";
+                ? ("acct".equals(account.group(1)) ? "a" : "w") + reversed(account.group(2)) : "";
         return withChecksum(prefix + accountPart + base62(new BigInteger(1, random), BODY_LENGTH));
     }
 
@@ -60,7 +62,11 @@ public final class ApiKeyTokens {
             return java.util.Optional.empty();
         }
         String kind = token.charAt(start) == 'a' ? "acct_" : "ws_";
-        return java.util.Optional.of(kind + token.substring(start + 1, start + ACCOUNT_LENGTH));
+        return java.util.Optional.of(kind + reversed(token.substring(start + 1, start + ACCOUNT_LENGTH)));
+    }
+
+    private static String reversed(String s) {
+        return new StringBuilder(s).reverse().toString();
     }
 
     /** A prefix and body completed with their checksum: the token's last 6 characters. */
