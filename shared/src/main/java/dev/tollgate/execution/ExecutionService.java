@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.Acting;
 import dev.tollgate.billing.Balance;
-import dev.tollgate.billing.AtomicWrite;
 import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.CompanionConditionFailed;
 import dev.tollgate.billing.CreditLedger;
@@ -136,8 +135,8 @@ public final class ExecutionService implements ToolExecutor {
         this.payers = new PayerResolver(vault, agents);
         this.claims = new IdempotencyClaims(idempotency, clock, settings);
         this.providerCall = new ProviderCall(vault, upstream, federated);
-        this.settler = new HoldSettler(ledger, idempotency, usage, writer);
         this.receipts = new Receipts(usage);
+        this.settler = new HoldSettler(ledger, idempotency, usage, writer, claims, receipts);
     }
 
     /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
@@ -351,7 +350,7 @@ public final class ExecutionService implements ToolExecutor {
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             if (open) {
-                releaseAfterFailure(a, hold, claim != null, e);
+                settler.release(a, hold, claim != null, e);
                 open = false;
             } else {
                 a.recorded = true;
@@ -359,55 +358,11 @@ public final class ExecutionService implements ToolExecutor {
             throw IdempotencyClaims.withRetryAdvice(a, e);
         } finally {
             if (open) {
-                releaseQuietly(hold, "aborted", List.of());
+                settler.releaseQuietly(hold, "aborted", List.of());
             }
         }
     }
 
-    /**
-     * Releases the hold with the failure's usage record and, with an Idempotency-Key, the removal of the claim (or,
-     * when the provider may have acted, its {@code outcome_unknown} mark), atomically.
-     */
-    private void releaseAfterFailure(CallAttempt a, Hold hold, boolean claimed, RuntimeException failure) {
-        UsageRecord record = Receipts.failureRecord(a, failure);
-        String reason = failure instanceof TollgateException te ? te.code().code() : "internal_error";
-        boolean unknown = IdempotencyClaims.keepsUnknownOutcome(a, failure);
-        List<AtomicWrite> with = new ArrayList<>(2);
-        with.add(usage.recordWrite(record));
-        if (claimed) {
-            with.add(unknown ? idempotency.outcomeUnknownWrite(a.accountId(), a.idempotencyKey(), a.requestId)
-                    : idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
-        }
-        try {
-            a.released = ledger.release(hold, reason, with);
-            if (!a.released) {
-                LOG.warn("hold already closed at release", "hold_id", hold.holdId());
-                receipts.recordQuietly(record);
-                if (claimed) {
-                    claims.closeClaimQuietly(a, unknown);
-                }
-            }
-            a.recorded = true;
-        } catch (CompanionConditionFailed claimTakenOver) {
-            a.released = releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
-            a.recorded = true;
-        } catch (RuntimeException e) {
-            // The sweeper releases the hold when it expires; the caller still gets the original error.
-            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
-            if (claimed) {
-                claims.closeClaimQuietly(a, unknown);
-            }
-        }
-    }
-
-    private boolean releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
-        try {
-            return ledger.release(hold, reason, with);
-        } catch (RuntimeException e) {
-            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
-            return false;
-        }
-    }
 
 
 
