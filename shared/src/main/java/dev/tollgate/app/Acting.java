@@ -35,11 +35,13 @@ public record Acting(Caller caller, Account account, Role role, Balance balanceA
     }
 
     /**
-     * The same caller once the balance read on entry may be stale (a call of the same request moved credits): the
-     * engine then reads the balance again where it would have answered from the entry read.
+     * The same caller once what was read on entry may be stale (a call of the same request moved credits or changed a
+     * key's status): the engine then reads the balance and the keys again where it would have answered from the
+     * entry read. The bearer token stays: it is still a secret in play.
      */
     public Acting withoutEntryBalance() {
-        return balanceAtEntry == null && keysAtEntry == null ? this : new Acting(caller, account, role, null, bearerToken, null);
+        return balanceAtEntry == null && keysAtEntry == null ? this
+                : new Acting(caller, account, role, null, bearerToken, null);
     }
 
     public String accountId() {

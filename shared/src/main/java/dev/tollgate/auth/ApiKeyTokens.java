@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -13,9 +14,9 @@ import java.util.zip.CRC32;
  * Tollgate API key tokens: {@code tg_live_} or {@code tg_test_}, the account the key belongs to (one letter for its
  * kind, {@code a} for {@code acct_} and {@code w} for {@code ws_}, then the id's 24 base62 characters in reverse
  * order, so that a token shares no run of characters with the logs and items that name its account and leak scanners
- * that look for runs of a token do not fire on those), 32 CSPRNG
- * bytes in base62 (43 characters), and a 6-character base62 CRC32 checksum of all of it, so that typos and
- * leaked-token scanners can recognise a token offline. Only {@link #hash(String)} of a token is ever stored.
+ * that look for runs of a token do not fire on those), 32 CSPRNG bytes in base62 (43 characters), and a 6-character
+ * base62 CRC32 checksum of all of it, so that typos and leaked-token scanners can recognise a token offline. Only
+ * {@link #hash(String)} of a token is ever stored.
  *
  * <p>The account id lets a request read the key, the account and its balance in one batched round trip (SPEC
  * §11.4); it is no secret and grants nothing (the hash is still the lookup key, and the stored key must name the
@@ -29,8 +30,9 @@ public final class ApiKeyTokens {
     private static final int BODY_LENGTH = 43;
     private static final int CHECKSUM_LENGTH = 6;
     private static final int ACCOUNT_LENGTH = 1 + 24;
-    private static final Pattern SHAPE = Pattern.compile("tg_(?:live|test)_(?:[0-9A-Za-z]{" + (BODY_LENGTH + CHECKSUM_LENGTH)
-            + "}|[aw][0-9A-Za-z]{" + (ACCOUNT_LENGTH - 1 + BODY_LENGTH + CHECKSUM_LENGTH) + "})");
+    private static final Pattern SHAPE = Pattern.compile("tg_(?:live|test)_(?:[0-9A-Za-z]{"
+            + (BODY_LENGTH + CHECKSUM_LENGTH) + "}|[aw][0-9A-Za-z]{" + (ACCOUNT_LENGTH - 1 + BODY_LENGTH + CHECKSUM_LENGTH)
+            + "})");
     private static final Pattern ACCOUNT_ID = Pattern.compile("(acct|ws)_([0-9A-Za-z]{24})");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,13 +58,13 @@ public final class ApiKeyTokens {
     }
 
     /** The account a well-formed token names, or empty for a first-format token. */
-    public static java.util.Optional<String> accountOf(String token) {
+    public static Optional<String> accountOf(String token) {
         int start = token.indexOf('_', 3) + 1;
         if (token.length() - start != ACCOUNT_LENGTH + BODY_LENGTH + CHECKSUM_LENGTH) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String kind = token.charAt(start) == 'a' ? "acct_" : "ws_";
-        return java.util.Optional.of(kind + reversed(token.substring(start + 1, start + ACCOUNT_LENGTH)));
+        return Optional.of(kind + reversed(token.substring(start + 1, start + ACCOUNT_LENGTH)));
     }
 
     private static String reversed(String s) {

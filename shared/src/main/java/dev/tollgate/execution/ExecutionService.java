@@ -421,7 +421,8 @@ public final class ExecutionService implements ToolExecutor {
         int end = Math.min(operations.size(), start + limit);
         for (int i = start; i < end; i++) {
             Operation op = operations.get(i);
-            PayerResolver.Verdict verdict = payers.decide(acting, directory.provider(op.tool()).orElseThrow(), op, keys);
+            Provider provider = directory.provider(op.tool()).orElseThrow();
+            PayerResolver.Verdict verdict = payers.decide(acting, provider, op, keys);
             String mode = verdict.refusal() == null ? verdict.payer().mode().wire() : "unavailable";
             String reason = verdict.refusal() == null ? null : verdict.refusal().code();
             page.add(new ToolView(op.toolName(), op.tool(), op.id(), op.description(), op.inputSchema(),

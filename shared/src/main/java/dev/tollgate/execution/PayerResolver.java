@@ -35,7 +35,7 @@ final class PayerResolver {
     record Payer(Mode mode, ProviderKey key, String keySource) {
     }
 
-    /** A payer, or the refusal ({@code plan_required}, {@code byok_required}, {@code provider_unavailable}) a call gets. */
+    /** A payer, or the refusal a call gets: plan_required, byok_required or provider_unavailable. */
     record Verdict(Payer payer, ErrorCode refusal) {
     }
 

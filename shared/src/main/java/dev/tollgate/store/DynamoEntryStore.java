@@ -39,9 +39,14 @@ public final class DynamoEntryStore implements EntryStore {
         BatchReads.Result read = BatchReads.get(dynamo, keys);
         List<Map<String, AttributeValue>> apiKey = read.items(tables.apiKeys());
         if (!read.complete()) {
-            // Rare (throttling): the caller reads what is missing on its own.
-            ApiKeyRecord found = apiKey.isEmpty() ? null : DynamoApiKeyStore.read(apiKey.get(0));
-            return new Entry(found, null, null, null);
+            // Rare (throttling left keys unprocessed): the API key is read on its own if it was among them, and the
+            // caller reads the account and the provider's keys itself.
+            if (apiKey.isEmpty()) {
+                var item = dynamo.getItem(b -> b.tableName(tables.apiKeys()).consistentRead(true)
+                        .key(Map.of("key_hash", s(keyHash)))).item();
+                apiKey = item == null || item.isEmpty() ? List.of() : List.of(item);
+            }
+            return new Entry(apiKey.isEmpty() ? null : DynamoApiKeyStore.read(apiKey.get(0)), null, null, null);
         }
         var account = DynamoAccountStore.withBalance(read.items(tables.accounts()), balanceShards);
         return new Entry(apiKey.isEmpty() ? null : DynamoApiKeyStore.read(apiKey.get(0)),
