@@ -139,24 +139,20 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
         writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, KEY + byokId))
                 .conditionExpression("attribute_exists(sk)").build()).build());
         // Pointers to the key go with it; pointers to another key stay (the condition makes the delete a no-op).
-        for (String pointer : List.of(SLOT + provider, DEFAULT + provider)) {
-            var holder = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, pointer))).item();
-            if (holder != null && byokId.equals(Attr.str(holder, "byok_id"))) {
-                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, pointer))
-                        .conditionExpression("byok_id = :id")
-                        .expressionAttributeValues(Map.of(":id", s(byokId))).build()).build());
-            }
+        for (String pointer : pointersNaming(accountId, provider, byokId)) {
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, pointer))
+                    .conditionExpression("byok_id = :id")
+                    .expressionAttributeValues(Map.of(":id", s(byokId))).build()).build());
         }
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 return true;
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                if (firstConditionFailed(e)) {
                     return false;
                 }
-                if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
                     // A pointer moved to a newer key meanwhile (a replace won): only this record remains to purge.
                     writes.subList(1, writes.size()).clear();
                 }
@@ -205,24 +201,38 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
             writes.add(updateItem(accountId, KEY + byokId, update, names, values, recordCondition));
             Map<String, AttributeValue> pointerValues = new HashMap<>(values);
             pointerValues.put(":id", s(byokId));
-            for (String pointer : List.of(SLOT + provider, DEFAULT + provider)) {
-                var holder = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, pointer))).item();
-                if (holder != null && byokId.equals(Attr.str(holder, "byok_id"))) {
-                    writes.add(updateItem(accountId, pointer, update, names, pointerValues, "byok_id = :id"));
-                }
+            for (String pointer : pointersNaming(accountId, provider, byokId)) {
+                writes.add(updateItem(accountId, pointer, update, names, pointerValues, "byok_id = :id"));
             }
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 return true;
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                if (firstConditionFailed(e)) {
                     return false;
                 }
                 // A pointer moved meanwhile, or a concurrent write: read again and retry.
             }
         }
         throw new TollgateException(ErrorCode.CONFLICT, "The key is being changed by another request; retry");
+    }
+
+    /** The transaction's first write (the key record) failed its condition: the record is gone or changed. */
+    private static boolean firstConditionFailed(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+    }
+
+    /** The sort keys of the provider's pointers that name {@code byokId} now (read consistently). */
+    private List<String> pointersNaming(String accountId, String provider, String byokId) {
+        List<String> naming = new ArrayList<>(2);
+        for (String pointer : List.of(SLOT + provider, DEFAULT + provider)) {
+            var holder = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, pointer))).item();
+            if (holder != null && byokId.equals(Attr.str(holder, "byok_id"))) {
+                naming.add(pointer);
+            }
+        }
+        return naming;
     }
 
     private TransactWriteItem updateItem(String accountId, String sk, String update, Map<String, String> names,
