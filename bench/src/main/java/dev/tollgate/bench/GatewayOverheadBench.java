@@ -54,10 +54,15 @@ public final class GatewayOverheadBench {
         String stubUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
 
         AwsCallMeter meter = new AwsCallMeter();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new LinkedHashMap<>(Map.of(
                 "TOLLGATE_UPSTREAM_OPENAI_URL", stubUrl,
                 "TOLLGATE_PLATFORM_KEY_OPENAI", "sk-proj-benchplatform0000000000000000000000",
-                "TOLLGATE_LOG_LEVEL", "WARN");
+                "TOLLGATE_LOG_LEVEL", "WARN"));
+        // A KMS endpoint (moto_server): BYOK calls then make their real Decrypt instead of the local keyring's.
+        String kms = System.getProperty("tollgate.bench.kms");
+        if (kms != null) {
+            env.put("AWS_ENDPOINT_URL_KMS", kms);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())

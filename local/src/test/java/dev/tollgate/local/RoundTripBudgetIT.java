@@ -30,9 +30,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * AWS round trips per warm request, counted (not timed) with an SDK interceptor, so a change that adds one shows up
- * here. Today's counts (SPEC §11.3 budgets are lower; see docs/PERFORMANCE.md): credits mode 5 DynamoDB calls
- * (API key, account + balance, BYOK lookup, reserve, capture); BYOK mode 4 (API key, account + balance, key,
- * usage record) plus one KMS Decrypt when deployed (the local keyring here).
+ * here. SPEC §11.4's budgets: credits mode 3 DynamoDB calls (one BatchGetItem of the API key, the account, its
+ * balance and the provider's key pointers; reserve; capture); BYOK mode 2 (that read, the usage record) plus one KMS
+ * Decrypt when deployed (the local keyring here). Without any cache: a revoked API key and a deleted BYOK key show on
+ * the very next request.
  */
 class RoundTripBudgetIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,17 +96,33 @@ class RoundTripBudgetIT {
     }
 
     @Test
-    void creditsModeMakesFiveDynamoDbRoundTripsAndNoKmsCall() throws Exception {
+    void creditsModeMakesThreeDynamoDbRoundTripsAndNoKmsCall() throws Exception {
         List<String> calls = callsOfOneWarmExecute(account(false), "credits");
-        assertEquals(5, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:TransactWriteItems", "DynamoDb:TransactWriteItems"),
+                calls, calls.toString());
+        assertEquals(3, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
         assertEquals(2, calls.stream().filter(c -> c.equals("DynamoDb:TransactWriteItems")).count(), calls.toString());
         assertTrue(calls.stream().noneMatch(c -> c.startsWith("Kms:")), calls.toString());
     }
 
     @Test
-    void byokModeMakesFourDynamoDbRoundTrips() throws Exception {
+    void byokModeMakesTwoDynamoDbRoundTrips() throws Exception {
         List<String> calls = callsOfOneWarmExecute(account(true), "byok");
-        assertEquals(4, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:PutItem"), calls, calls.toString());
+        assertEquals(2, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
         assertTrue(calls.stream().noneMatch(c -> c.contains("TransactWriteItems")), "BYOK moves no credits: " + calls);
+    }
+
+    @Test
+    void aToolListingReadsTheKeyAccountAndBalanceOnceAndTheAccountsProviderKeysOnce() throws Exception {
+        String token = account(true);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/tools?limit=100"))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        CALLS.clear();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        List<String> calls = List.copyOf(CALLS);
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:Query"), calls, calls.toString());
     }
 }

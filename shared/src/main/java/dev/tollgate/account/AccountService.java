@@ -66,7 +66,8 @@ public final class AccountService {
         return account;
     }
 
-    private static void refuseSuspended(Account account) {
+    /** Customer routes refuse suspended accounts, whichever read found them. */
+    public static void refuseSuspended(Account account) {
         if (account.status() == Account.Status.SUSPENDED) {
             throw new TollgateException(ErrorCode.ACCOUNT_SUSPENDED,
                     "This account is suspended; contact support to restore access");
@@ -126,7 +127,7 @@ public final class AccountService {
 
     /** Issues a key for any principal; agents get theirs through the workspace service. */
     public IssuedApiKey issue(String accountId, Caller.PrincipalType type, String principalId, String name, String actor) {
-        String token = ApiKeyTokens.generate(tokenPrefix);
+        String token = ApiKeyTokens.generate(tokenPrefix, accountId);
         Instant now = clock.instant();
         ApiKeyRecord record = new ApiKeyRecord(Ids.newId("key", now), ApiKeyTokens.hash(token), accountId, type,
                 principalId, name, ApiKeyTokens.hint(token), now, null, null);

@@ -44,6 +44,7 @@ import dev.tollgate.openai.ChatModels;
 import dev.tollgate.openai.OpenAiEndpoint;
 import dev.tollgate.store.AwsClients;
 import dev.tollgate.store.DynamoAccountStore;
+import dev.tollgate.store.DynamoEntryStore;
 import dev.tollgate.store.DynamoApiKeyStore;
 import dev.tollgate.store.DynamoAuditTrail;
 import dev.tollgate.store.DynamoProviderKeyStore;
@@ -103,8 +104,8 @@ public final class Services {
     private final Supplier<WorkspaceStore> workspaceStore = lazy(() -> new DynamoWorkspaceStore(dynamo(), tables().accounts()));
     private final Supplier<WorkspaceService> workspaceService = lazy(() -> new WorkspaceService(workspaceStore(),
             accountService(), apiKeyStore(), keyVault(), keyRegistry(), audit(), clock(), balanceShards()));
-    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(), accountService(),
-            workspaceStore()));
+    private final Supplier<CustomerGate> customerGate = lazy(() -> new CustomerGate(authenticator(),
+            new DynamoEntryStore(dynamo(), tables()), balanceShards(), accountService(), workspaceStore()));
     private final Supplier<AdminGate> adminGate = lazy(AdminGate::new);
     private final Supplier<KeyInfoService> keyInfo = lazy(() -> new KeyInfoService(accountService(), catalog(),
             keyRegistry(), keyVault()));

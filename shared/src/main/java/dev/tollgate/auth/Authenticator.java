@@ -30,7 +30,17 @@ public final class Authenticator {
             throw TollgateException.unauthorized();
         }
         String hash = ApiKeyTokens.hash(token);
-        ApiKeyRecord record = keys.findByHash(hash).orElseThrow(TollgateException::unauthorized);
+        return accept(keys.findByHash(hash).orElse(null), hash);
+    }
+
+    /**
+     * The caller of the stored key {@code record} read under {@code hash} (null: none), refused like
+     * {@link #authenticate} when there is none or it is revoked; stamps its last use at most once a minute.
+     */
+    public Caller accept(ApiKeyRecord record, String hash) {
+        if (record == null) {
+            throw TollgateException.unauthorized();
+        }
         if (record.revoked()) {
             LOG.info("revoked api key used", "key_id", record.keyId());
             throw TollgateException.unauthorized();

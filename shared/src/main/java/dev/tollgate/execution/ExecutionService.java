@@ -1,30 +1,27 @@
 package dev.tollgate.execution;
 
+import dev.tollgate.execution.PayerResolver.Mode;
+import dev.tollgate.execution.PayerResolver.Payer;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.auth.Acting;
-import dev.tollgate.billing.AtomicWrite;
+import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.CompanionConditionFailed;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
-import dev.tollgate.billing.IdempotencyRecord;
 import dev.tollgate.billing.IdempotencyStore;
 import dev.tollgate.billing.LedgerUnavailableException;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.catalog.AuthStyle;
 import dev.tollgate.catalog.Charge;
-import dev.tollgate.catalog.Effects;
 import dev.tollgate.catalog.Operation;
-import dev.tollgate.catalog.OutputCap;
-import dev.tollgate.catalog.Pricing;
 import dev.tollgate.catalog.Provider;
 import dev.tollgate.catalog.ProviderCatalog;
 import dev.tollgate.catalog.Quote;
-import dev.tollgate.catalog.ResponseFormat;
 import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.catalog.Usage;
 import dev.tollgate.catalog.Verify;
@@ -36,7 +33,6 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
-import dev.tollgate.log.SecretRedactor;
 import dev.tollgate.paging.Page;
 import dev.tollgate.vault.KeyVault;
 import dev.tollgate.vault.ProviderKey;
@@ -45,15 +41,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The execution engine (SPEC 7): one call of a catalog operation, paid by the customer's own key (BYOK, 0 credits),
@@ -96,67 +89,6 @@ public final class ExecutionService implements ToolExecutor {
         }
     }
 
-    private enum Mode {
-        FREE, BYOK, CREDITS;
-
-        String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    private record Resolution(Mode mode, ProviderKey key, String keySource) {
-    }
-
-    /** A successful provider answer: the result for the caller and the document pricing reads usage from. */
-    private record Called(JsonNode result, JsonNode priced) {
-    }
-
-    /** What is known about one call so far, for its usage record. */
-    private static final class Attempt {
-        final Acting acting;
-        final ExecutionRequest request;
-        final Provider provider;
-        final Operation operation;
-        final String requestId;
-        final long startedNanos;
-        final Instant at;
-        /** Set when the provider's answer is streamed through to the caller. */
-        StreamingCall streaming;
-        Resolution resolution;
-        String model;
-        String holdId;
-        OutputCap outputCap;
-        String outputCapSetBy;
-        boolean released;
-        long upstreamMs;
-        boolean upstreamCalled;
-        long chargedMicros;
-        boolean recorded;
-
-        Attempt(Acting acting, ExecutionRequest request, Provider provider, Operation operation, String requestId,
-                Instant at) {
-            this.acting = acting;
-            this.request = request;
-            this.provider = provider;
-            this.operation = operation;
-            this.requestId = requestId;
-            this.startedNanos = System.nanoTime();
-            this.at = at;
-        }
-
-        String accountId() {
-            return acting.accountId();
-        }
-
-        String idempotencyKey() {
-            return request.idempotencyKey();
-        }
-
-        long elapsedMs() {
-            return (System.nanoTime() - startedNanos) / 1_000_000;
-        }
-    }
-
     private final ToolDirectory directory;
     private final FederatedCall federated;
     private final KeyVault vault;
@@ -166,11 +98,14 @@ public final class ExecutionService implements ToolExecutor {
     private final AtomicWriter writer;
     private final Upstream upstream;
     private final InputValidator validator;
-    private final CatalogAdapter adapter;
-    private final AgentKeyBindings agents;
     private final Clock clock;
     private final Settings settings;
+    // The stages, in the order a call goes through them.
+    private final PayerResolver payers;
+    private final IdempotencyClaims claims;
+    private final ProviderCall providerCall;
     private final HoldSettler settler;
+    private final Receipts receipts;
 
     /** The catalog's HTTP providers only (no federated MCP servers). */
     public ExecutionService(ProviderCatalog catalog, KeyVault vault, CreditLedger ledger, IdempotencyStore idempotency,
@@ -196,11 +131,13 @@ public final class ExecutionService implements ToolExecutor {
         this.writer = writer;
         this.upstream = upstream;
         this.validator = new InputValidator();
-        this.adapter = new CatalogAdapter();
-        this.agents = agents;
         this.clock = clock;
         this.settings = settings;
-        this.settler = new HoldSettler(ledger, idempotency, usage, writer);
+        this.payers = new PayerResolver(vault, agents);
+        this.claims = new IdempotencyClaims(idempotency, clock, settings);
+        this.providerCall = new ProviderCall(vault, upstream, federated);
+        this.receipts = new Receipts(usage);
+        this.settler = new HoldSettler(ledger, idempotency, usage, writer, claims, receipts);
     }
 
     /** Loads and compiles what the first request would (schemas, adapter, JSON), without any I/O. */
@@ -230,7 +167,7 @@ public final class ExecutionService implements ToolExecutor {
         }
         Provider provider = directory.provider(operation.tool()).orElseThrow();
         String requestId = request.requestId() != null ? request.requestId() : Ids.newId("req");
-        Attempt a = new Attempt(acting, request, provider, operation, requestId, clock.instant());
+        CallAttempt a = new CallAttempt(acting, request, provider, operation, requestId, clock.instant());
         a.streaming = streaming;
         try {
             ExecutionOutcome outcome = run(a);
@@ -238,14 +175,14 @@ public final class ExecutionService implements ToolExecutor {
             return outcome;
         } catch (TollgateException e) {
             if (!a.recorded) {
-                recordQuietly(failureRecord(a, e));
+                receipts.recordQuietly(Receipts.failureRecord(a, e));
             }
             report(a, e.code().code());
             throw e;
         } catch (RuntimeException e) {
             LOG.error("execution failed", e, "account_id", a.accountId(), "tool", a.operation.toolName());
             if (!a.recorded) {
-                recordQuietly(failureRecord(a, e));
+                receipts.recordQuietly(Receipts.failureRecord(a, e));
             }
             report(a, ErrorCode.INTERNAL_ERROR.code());
             throw internalError(a);
@@ -253,7 +190,7 @@ public final class ExecutionService implements ToolExecutor {
     }
 
     /** A bug's 500, saying "nothing was charged" only when the ledger shows that: no hold, or its release committed. */
-    private static TollgateException internalError(Attempt a) {
+    private static TollgateException internalError(CallAttempt a) {
         String charged = a.holdId == null || a.released ? "nothing was charged"
                 : "if this call was charged, GET /api/v1/ledger shows it under this request id";
         return new TollgateException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; " + charged
@@ -261,12 +198,12 @@ public final class ExecutionService implements ToolExecutor {
     }
 
     /** The call's line in the request's metrics (calls by tool, mode and outcome; credits; upstream latency). */
-    private static void report(Attempt a, String outcome) {
-        RequestMetrics.current().call(a.provider.id(), a.resolution == null ? "none" : a.resolution.mode().wire(),
+    private static void report(CallAttempt a, String outcome) {
+        RequestMetrics.current().call(a.provider.id(), a.payer == null ? "none" : a.payer.mode().wire(),
                 outcome, a.chargedMicros, a.upstreamCalled ? a.upstreamMs : -1);
     }
 
-    private ExecutionOutcome run(Attempt a) {
+    private ExecutionOutcome run(CallAttempt a) {
         String key = a.idempotencyKey();
         if (key != null && !isValidIdempotencyKey(key)) {
             a.recorded = true;
@@ -280,188 +217,48 @@ public final class ExecutionService implements ToolExecutor {
         String fingerprint = null;
         if (key != null) {
             fingerprint = Fingerprints.of(a.request.body() != null ? a.request.body() : a.request.input());
-            Optional<IdempotencyRecord> existing = idempotency.find(a.accountId(), key, clock.instant());
-            if (existing.isPresent()) {
-                ExecutionOutcome replay = answerFromRecord(a, existing.get(), fingerprint);
-                if (replay != null) {
-                    return replay;
-                }
+            ExecutionOutcome replay = claims.answerIfSeen(a, fingerprint);
+            if (replay != null) {
+                return replay;
             }
         }
 
-        a.resolution = resolve(a.acting, a.provider, a.operation);
-        if (a.resolution.mode() == Mode.CREDITS) {
+        a.payer = payers.payerOrThrow(a.acting, a.provider, a.operation);
+        if (a.payer.mode() == Mode.CREDITS) {
             return runWithHold(a, input, fingerprint);
         }
         return runWithoutHold(a, input, fingerprint);
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Resolution (SPEC 7.1)
+    // Unknown tools
     // ------------------------------------------------------------------------------------------------------------
-
-    private Resolution resolve(Acting acting, Provider provider, Operation operation) {
-        if (operation.isFree()) {
-            return new Resolution(Mode.FREE, null, null);
-        }
-        Optional<ProviderKey> pinned = agents.pinnedKey(acting, provider.id());
-        if (pinned.isPresent()) {
-            requireByokPlan(acting, provider);
-            return new Resolution(Mode.BYOK, pinned.get(), "agent");
-        }
-        if (provider.byok()) {
-            Optional<ProviderKey> key = vault.activeKey(acting.accountId(), provider.id());
-            if (key.isPresent()) {
-                requireByokPlan(acting, provider);
-                return new Resolution(Mode.BYOK, key.get(), key.get().scope());
-            }
-        }
-        if (operation.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
-            throw byokRequired(provider);
-        }
-        if (!vault.platformProviders().contains(provider.id())) {
-            throw providerUnavailable(provider);
-        }
-        return new Resolution(Mode.CREDITS, null, "platform");
-    }
-
-    private static void requireByokPlan(Acting acting, Provider provider) {
-        if (!acting.account().plan().allowsByok()) {
-            throw new TollgateException(ErrorCode.PLAN_REQUIRED, "BYOK requires the Pro plan or higher: your "
-                    + provider.name() + " key is kept but cannot be used on the " + acting.account().plan().wire()
-                    + " plan. Upgrade, or delete the key to pay with credits", Map.of("provider", provider.id()));
-        }
-    }
-
-    private static TollgateException byokRequired(Provider provider) {
-        return new TollgateException(ErrorCode.BYOK_REQUIRED, provider.name()
-                + " is only available with your own key: register one with POST /api/v1/byok",
-                Map.of("provider", provider.id()));
-    }
-
-    private static TollgateException providerUnavailable(Provider provider) {
-        return new TollgateException(ErrorCode.PROVIDER_UNAVAILABLE, provider.name()
-                + " is not available with credits right now; register your own key to use it",
-                Map.of("provider", provider.id()));
-    }
 
     private static TollgateException unknownTool(ExecutionRequest request) {
         return new TollgateException(ErrorCode.UNKNOWN_TOOL, "There is no operation '" + shorten(request.operation())
                 + "' of tool '" + shorten(request.tool()) + "'; GET /api/v1/tools lists them");
     }
 
-    // ------------------------------------------------------------------------------------------------------------
-    // Idempotency (SPEC 7.3)
-    // ------------------------------------------------------------------------------------------------------------
-
-    private IdempotencyStore.Claim claimFor(Attempt a, String fingerprint) {
-        if (a.idempotencyKey() == null) {
-            return null;
-        }
-        Instant now = clock.instant();
-        return new IdempotencyStore.Claim(a.accountId(), a.idempotencyKey(), fingerprint, a.requestId, now,
-                now.plus(settings.idempotencyLease()), now.plus(settings.idempotencyRetention()));
-    }
-
-    /**
-     * A replay, a 409/422, or null when the record is unfinished (its request crashed, or reached the provider without
-     * an answer) and the operation allows running it again: the retry then takes the record over.
-     */
-    private ExecutionOutcome answerFromRecord(Attempt a, IdempotencyRecord record, String fingerprint) {
-        if (!record.fingerprint().equals(fingerprint)) {
-            a.recorded = true;
-            throw new TollgateException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was already used "
-                    + "with a different request body; use a new key for a new request");
-        }
-        if (record.status() == IdempotencyRecord.Status.COMPLETED) {
-            a.recorded = true;
-            LOG.info("idempotent replay", "account_id", a.accountId(), "original_request_id", record.ownerRequestId());
-            return new ExecutionOutcome(record.responseStatus(),
-                    StoredResponses.decode(record.response(), record.gzip()), true);
-        }
-        if (record.inFlight(clock.instant())) {
-            throw inProgress(a);
-        }
-        if (a.operation.effects().retryAfterUnknownOutcome() == Effects.RetryAfterUnknownOutcome.REFUSE) {
-            a.recorded = true;
-            throw new TollgateException(ErrorCode.OUTCOME_UNKNOWN, "The first request with this Idempotency-Key "
-                    + "did not finish: it may have reached " + a.provider.name() + ", and Tollgate cannot tell whether "
-                    + a.provider.name() + " acted on it (" + a.provider.name() + " cannot de-duplicate "
-                    + a.operation.toolName() + "). Tollgate charged nothing for it. Check with " + a.provider.name()
-                    + "; to do it again, send a new Idempotency-Key",
-                    Map.of("original_request_id", record.ownerRequestId()));
-        }
-        return null;
-    }
-
-    /** Our claim lost to a concurrent request with the same key: answer as that request's record says. */
-    private ExecutionOutcome afterLostClaim(Attempt a, String fingerprint) {
-        Optional<IdempotencyRecord> record = idempotency.find(a.accountId(), a.idempotencyKey(), clock.instant());
-        if (record.isPresent()) {
-            ExecutionOutcome answer = answerFromRecord(a, record.get(), fingerprint);
-            if (answer != null) {
-                return answer;
-            }
-        }
-        throw inProgress(a);
-    }
-
-    private static TollgateException inProgress(Attempt a) {
-        a.recorded = true;
-        return new TollgateException(ErrorCode.REQUEST_IN_PROGRESS, "A request with this Idempotency-Key is still "
-                + "running; retry in a moment to get its result");
-    }
-
-    /**
-     * The provider was sent the request and did not answer. For an operation with side effects, the Idempotency-Key
-     * record is kept as {@code outcome_unknown} (a retry then resends with the same provider key, or gets 409
-     * outcome_unknown); otherwise it is removed so that a retry simply runs again.
-     */
-    private static boolean keepsUnknownOutcome(Attempt a, RuntimeException failure) {
-        return failure instanceof UpstreamOutcomeUnknownException && a.operation.effects().sideEffects();
-    }
-
-    /** The caller's error, with what a retry with the same Idempotency-Key will do when the outcome is unknown. */
-    private static RuntimeException withRetryAdvice(Attempt a, RuntimeException failure) {
-        if (!(failure instanceof UpstreamOutcomeUnknownException unknown) || !a.operation.effects().sideEffects()) {
-            return failure;
-        }
-        String advice = switch (a.operation.effects().retryAfterUnknownOutcome()) {
-            case RESEND_WITH_SAME_KEY -> a.idempotencyKey() != null
-                    ? " A retry with the same Idempotency-Key is safe: " + a.provider.name()
-                            + " receives the same idempotency key and acts at most once"
-                    : " Send an Idempotency-Key next time: " + a.provider.name()
-                            + " then receives an idempotency key and a retry is safe";
-            case REFUSE -> a.idempotencyKey() != null
-                    ? " A retry with the same Idempotency-Key answers 409 outcome_unknown: check with "
-                            + a.provider.name() + " before sending it again with a new key"
-                    : " Check with " + a.provider.name() + " before retrying";
-            case RUN_AGAIN -> "";
-        };
-        Map<String, Object> details = new java.util.LinkedHashMap<>(unknown.details());
-        details.put("provider_may_have_acted", true);
-        return new TollgateException(unknown.code(), unknown.getMessage() + "." + advice, details, unknown.headers());
-    }
 
     // ------------------------------------------------------------------------------------------------------------
     // Calls without a hold: BYOK and free (and a zero-price quote)
     // ------------------------------------------------------------------------------------------------------------
 
-    private ExecutionOutcome runWithoutHold(Attempt a, ObjectNode input, String fingerprint) {
-        IdempotencyStore.Claim claim = claimFor(a, fingerprint);
-        if (claim != null && !idempotency.claim(claim) && !ownClaim(a)) {
-            return afterLostClaim(a, fingerprint);
+    private ExecutionOutcome runWithoutHold(CallAttempt a, ObjectNode input, String fingerprint) {
+        IdempotencyStore.Claim claim = claims.claimFor(a, fingerprint);
+        if (claim != null && !idempotency.claim(claim) && !claims.ownClaim(a)) {
+            return claims.afterLostClaim(a, fingerprint);
         }
         boolean done = false;
         RuntimeException failure = null;
         try {
-            Called called = callProvider(a, input);
+            ProviderCall.Called called = providerCall.call(a, input);
             Usage used = a.operation.pricing().usage(input, called.priced());
             // Nothing moved the balance: the one read on entry answers credits_remaining without another round trip.
             Balance atEntry = a.acting.balanceAtEntry();
             long available = atEntry != null ? atEntry.available() : ledger.balance(a.accountId()).available();
-            ObjectNode body = successBody(a, called.result(), 0, available, used);
-            UsageRecord record = okRecord(a, used, 0, 0);
+            ObjectNode body = Receipts.successBody(a, called.result(), 0, available, used);
+            UsageRecord record = Receipts.okRecord(a, used, 0, 0);
             if (claim != null) {
                 StoredResponses.Encoded stored = StoredResponses.encode(body);
                 try {
@@ -480,33 +277,24 @@ public final class ExecutionService implements ToolExecutor {
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             failure = e;
-            throw withRetryAdvice(a, e);
+            throw IdempotencyClaims.withRetryAdvice(a, e);
         } finally {
             if (!done && claim != null) {
-                if (failure != null && keepsUnknownOutcome(a, failure)) {
-                    markUnknownQuietly(a);
+                if (failure != null && IdempotencyClaims.keepsUnknownOutcome(a, failure)) {
+                    claims.markUnknownQuietly(a);
                 } else {
-                    abandonQuietly(a);
+                    claims.abandonQuietly(a);
                 }
             }
         }
     }
 
-    /**
-     * Whether the record that refused our claim is our own: a claim whose answer was lost and that the SDK sent
-     * again, or found written by a first attempt.
-     */
-    private boolean ownClaim(Attempt a) {
-        return idempotency.find(a.accountId(), a.idempotencyKey(), clock.instant())
-                .filter(r -> r.status() == IdempotencyRecord.Status.IN_PROGRESS && a.requestId.equals(r.ownerRequestId()))
-                .isPresent();
-    }
 
     // ------------------------------------------------------------------------------------------------------------
     // Credits mode (SPEC 7.2)
     // ------------------------------------------------------------------------------------------------------------
 
-    private ExecutionOutcome runWithHold(Attempt a, ObjectNode input, String fingerprint) {
+    private ExecutionOutcome runWithHold(CallAttempt a, ObjectNode input, String fingerprint) {
         Quote quote = a.operation.pricing().quote(input);
         a.model = quote.model().orElse(null);
         // Applied once before anything is reserved, so an input the cap cannot be written into fails for free.
@@ -514,17 +302,17 @@ public final class ExecutionService implements ToolExecutor {
         if (quote.holdMicros() == 0) {
             return runWithoutHold(a, fullCap, fingerprint);
         }
-        IdempotencyStore.Claim claim = claimFor(a, fingerprint);
+        IdempotencyStore.Claim claim = claims.claimFor(a, fingerprint);
         Hold hold;
         try {
             hold = ledger.reserveUpTo(a.accountId(), quote.minimumHoldMicros(), quote.holdMicros(), a.requestId,
                     settings.holdTtl(), claim == null ? List.of() : List.of(idempotency.claimWrite(claim)),
                     a.acting.balanceAtEntry());
         } catch (CompanionConditionFailed claimLost) {
-            return afterLostClaim(a, fingerprint);
+            return claims.afterLostClaim(a, fingerprint);
         } catch (LedgerUnavailableException e) {
             if (claim != null && e.mayHaveApplied()) {
-                abandonQuietly(a);
+                claims.abandonQuietly(a);
             }
             throw e;
         }
@@ -536,7 +324,7 @@ public final class ExecutionService implements ToolExecutor {
                     : quote.outputCapWithin(hold.amount()).orElseThrow().applyTo(input);
             a.outputCap = quote.outputCapWithin(hold.amount()).orElse(null);
             a.outputCapSetBy = quote.outputCapSetBy(hold.amount()).orElse(null);
-            Called called = callProvider(a, sent);
+            ProviderCall.Called called = providerCall.call(a, sent);
             Charge charge = a.operation.pricing().charge(sent, called.priced());
             long charged = Math.min(charge.micros(), hold.amount());
             if (charge.micros() > charged) {
@@ -550,276 +338,35 @@ public final class ExecutionService implements ToolExecutor {
             ObjectNode body = settler.settle(hold, charged, charge.micros(), new HoldSettler.Receipt() {
                 @Override
                 public UsageRecord usage(long chargedMicros, long unchargedMicros) {
-                    return okRecord(a, used, chargedMicros, unchargedMicros);
+                    return Receipts.okRecord(a, used, chargedMicros, unchargedMicros);
                 }
 
                 @Override
                 public ObjectNode body(long chargedMicros, long availableAfter) {
                     a.chargedMicros = chargedMicros; // the last body rendered is the answer: what was charged
-                    return successBody(a, called.result(), chargedMicros, availableAfter, used);
+                    return Receipts.successBody(a, called.result(), chargedMicros, availableAfter, used);
                 }
             }, claim == null ? null : new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId));
             a.recorded = true;
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             if (open) {
-                releaseAfterFailure(a, hold, claim != null, e);
+                settler.release(a, hold, claim != null, e);
                 open = false;
             } else {
                 a.recorded = true;
             }
-            throw withRetryAdvice(a, e);
+            throw IdempotencyClaims.withRetryAdvice(a, e);
         } finally {
             if (open) {
-                releaseQuietly(hold, "aborted", List.of());
+                settler.releaseQuietly(hold, "aborted", List.of());
             }
         }
     }
 
-    /**
-     * Releases the hold with the failure's usage record and, with an Idempotency-Key, the removal of the claim (or,
-     * when the provider may have acted, its {@code outcome_unknown} mark), atomically.
-     */
-    private void releaseAfterFailure(Attempt a, Hold hold, boolean claimed, RuntimeException failure) {
-        UsageRecord record = failureRecord(a, failure);
-        String reason = failure instanceof TollgateException te ? te.code().code() : "internal_error";
-        boolean unknown = keepsUnknownOutcome(a, failure);
-        List<AtomicWrite> with = new ArrayList<>(2);
-        with.add(usage.recordWrite(record));
-        if (claimed) {
-            with.add(unknown ? idempotency.outcomeUnknownWrite(a.accountId(), a.idempotencyKey(), a.requestId)
-                    : idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
-        }
-        try {
-            a.released = ledger.release(hold, reason, with);
-            if (!a.released) {
-                LOG.warn("hold already closed at release", "hold_id", hold.holdId());
-                recordQuietly(record);
-                if (claimed) {
-                    closeClaimQuietly(a, unknown);
-                }
-            }
-            a.recorded = true;
-        } catch (CompanionConditionFailed claimTakenOver) {
-            a.released = releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
-            a.recorded = true;
-        } catch (RuntimeException e) {
-            // The sweeper releases the hold when it expires; the caller still gets the original error.
-            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
-            if (claimed) {
-                closeClaimQuietly(a, unknown);
-            }
-        }
-    }
 
-    private boolean releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
-        try {
-            return ledger.release(hold, reason, with);
-        } catch (RuntimeException e) {
-            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
-            return false;
-        }
-    }
 
-    private void closeClaimQuietly(Attempt a, boolean outcomeUnknown) {
-        if (outcomeUnknown) {
-            markUnknownQuietly(a);
-        } else {
-            abandonQuietly(a);
-        }
-    }
 
-    private void abandonQuietly(Attempt a) {
-        try {
-            idempotency.abandon(a.accountId(), a.idempotencyKey(), a.requestId);
-        } catch (RuntimeException e) {
-            LOG.error("clearing an idempotency claim failed; it expires with its lease", e, "account_id", a.accountId());
-        }
-    }
-
-    private void markUnknownQuietly(Attempt a) {
-        try {
-            idempotency.markOutcomeUnknown(a.accountId(), a.idempotencyKey(), a.requestId);
-        } catch (RuntimeException e) {
-            // Left in_progress, the record reads as unfinished once its lease runs out: the same answer, later.
-            LOG.error("marking an idempotency record outcome_unknown failed", e, "account_id", a.accountId());
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // The provider call (SPEC 7.4)
-    // ------------------------------------------------------------------------------------------------------------
-
-    private Called callProvider(Attempt a, ObjectNode input) {
-        long started = System.nanoTime();
-        Resolution r = a.resolution;
-        try {
-            switch (r.mode()) {
-                case FREE:
-                    return exchange(a, input, null, ProviderErrors.KeyKind.NONE, null);
-                case BYOK: {
-                    ProviderKey key = r.key();
-                    try {
-                        Called called = vault.useSecret(key, secret ->
-                                exchange(a, input, secret, ProviderErrors.KeyKind.BYOK, key.id()));
-                        if (key.status() == ProviderKey.Status.REJECTED) {
-                            markQuietly(() -> vault.markActive(key));
-                        }
-                        return called;
-                    } catch (TollgateException e) {
-                        if (e.code() == ErrorCode.BYOK_KEY_REJECTED) {
-                            int status = (Integer) e.details().get("provider_status");
-                            markQuietly(() -> vault.markRejected(key, status));
-                        }
-                        throw e;
-                    }
-                }
-                case CREDITS:
-                default: {
-                    try {
-                        return vault.usePlatformSecret(a.provider.id(), secret ->
-                                exchange(a, input, secret, ProviderErrors.KeyKind.PLATFORM, null))
-                                .orElseThrow(() -> providerUnavailable(a.provider));
-                    } catch (TollgateException e) {
-                        if (e.code() == ErrorCode.PROVIDER_AUTH_FAILED) {
-                            LOG.error("platform key refused by provider", null, "provider", a.provider.id(),
-                                    "provider_status", e.details().get("provider_status"), "alarm", "platform_key_rejected");
-                        }
-                        throw e;
-                    }
-                }
-            }
-        } finally {
-            a.upstreamMs = (System.nanoTime() - started) / 1_000_000;
-            a.upstreamCalled = true;
-        }
-    }
-
-    private Called exchange(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret, ProviderErrors.KeyKind kind,
-                            String byokKeyId) {
-        if (a.streaming != null) {
-            return exchangeStreaming(a, input, secret, kind, byokKeyId);
-        }
-        // Nothing the provider sent travels on (result, error, stored response, log) with a secret of this call in it.
-        SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
-        UpstreamResponse response = (a.provider.isFederated()
-                ? federated.call(a.provider, a.operation, input, secret)
-                : upstream.send(adapter.build(a.provider, a.operation, input, secret, providerIdempotencyKey(a))))
-                .redacted(inPlay);
-        if (!response.isSuccess()) {
-            throw ProviderErrors.map(a.provider.name(), response, kind, inPlay, byokKeyId);
-        }
-        JsonNode result = adapter.result(a.operation, response);
-        ResultRendering.requireRenderable(result);
-        return new Called(result, a.operation.response() == ResponseFormat.BINARY ? NullNode.getInstance() : result);
-    }
-
-    /** The key forwarded to a provider that de-duplicates repeats: derived from the caller's, never the caller's own. */
-    private static String providerIdempotencyKey(Attempt a) {
-        return a.idempotencyKey() == null || a.operation.effects().idempotencyHeader().isEmpty() ? null
-                : ProviderIdempotencyKeys.derive(a.accountId(), a.operation, a.idempotencyKey());
-    }
-
-    /** The provider's streamed answer, relayed to the caller as it arrives; its assembled response is priced. */
-    private Called exchangeStreaming(Attempt a, ObjectNode input, dev.tollgate.vault.Secret secret,
-                                     ProviderErrors.KeyKind kind, String byokKeyId) {
-        StreamingCall streaming = a.streaming;
-        UpstreamRequest request = streaming.streamingRequest(
-                adapter.build(a.provider, a.operation, streaming.streamingInput(input), secret));
-        String mode = a.resolution.mode().wire();
-        SecretRedactor inPlay = SecretRedactor.of(secret == null ? null : secret.reveal(), a.acting.bearerToken());
-        UpstreamClient.Streamed streamed = upstream.stream(request, (headers, body) -> streaming.relay(body, mode, inPlay));
-        if (streamed.refused() != null) {
-            throw ProviderErrors.map(a.provider.name(), streamed.refused().redacted(inPlay), kind, inPlay, byokKeyId);
-        }
-        // Priced, stored for replays and recorded as the whole answer would be: redacted as the whole answer is.
-        JsonNode assembled = redacted(streamed.assembled(), inPlay);
-        return new Called(assembled, assembled);
-    }
-
-    private static JsonNode redacted(JsonNode json, SecretRedactor secrets) {
-        String text = Json.write(json);
-        String clean = secrets.redact(text);
-        if (clean.equals(text)) {
-            return json;
-        }
-        try {
-            return Json.MAPPER.readTree(clean);
-        } catch (IOException e) {
-            throw new IllegalStateException("redaction keeps a JSON document JSON", e);
-        }
-    }
-
-    private static void markQuietly(Runnable mark) {
-        try {
-            mark.run();
-        } catch (RuntimeException e) {
-            LOG.error("updating a key's status failed", e);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Receipts and usage records (SPEC 7.1, 8.6)
-    // ------------------------------------------------------------------------------------------------------------
-
-    private ObjectNode successBody(Attempt a, JsonNode result, long charged, long available, Usage used) {
-        ObjectNode body = Json.object();
-        body.set("result", result);
-        ObjectNode billing = body.putObject("billing");
-        Resolution r = a.resolution;
-        billing.put("mode", r.mode().wire());
-        billing.put("credits_charged", Credits.toCredits(charged));
-        billing.put("provider", a.provider.id());
-        billing.put("key_source", r.keySource());
-        billing.put("byok_key_id", r.key() == null ? null : r.key().id());
-        billing.put("credits_remaining", Credits.toCredits(available));
-        if (a.outputCap != null) {
-            ObjectNode cap = billing.putObject("output_cap");
-            cap.put("max_output_tokens", a.outputCap.maxOutputTokens());
-            cap.put("set_by", a.outputCapSetBy);
-        }
-        ObjectNode u = billing.putObject("usage");
-        u.put("input_tokens", used.inputTokens());
-        u.put("output_tokens", used.outputTokens());
-        if (used.characters() > 0) {
-            u.put("characters", used.characters());
-        }
-        billing.put("request_id", a.requestId);
-        return body;
-    }
-
-    private UsageRecord okRecord(Attempt a, Usage used, long charged, long uncharged) {
-        return record(a, "ok", 200, null, used, charged, uncharged);
-    }
-
-    private UsageRecord failureRecord(Attempt a, RuntimeException e) {
-        int status = e instanceof TollgateException te ? te.status() : 500;
-        String code = e instanceof TollgateException te ? te.code().code() : ErrorCode.INTERNAL_ERROR.code();
-        return record(a, "error", status, code, Usage.NONE, 0, 0);
-    }
-
-    private UsageRecord record(Attempt a, String status, int httpStatus, String errorCode, Usage used, long charged,
-                               long uncharged) {
-        Resolution r = a.resolution;
-        return new UsageRecord(a.accountId(), Ids.newId("use", a.at), a.requestId, a.at, a.provider.id(),
-                a.operation.id(), r == null ? "none" : r.mode().wire(), status, httpStatus, errorCode, a.elapsedMs(),
-                a.upstreamMs, used.inputTokens(), used.outputTokens(), used.characters(), charged, uncharged,
-                r == null || r.key() == null ? null : r.key().id(), r == null ? null : r.keySource(), a.model,
-                a.holdId, a.acting.caller() == null ? null : a.acting.caller().keyId(), agentId(a.acting),
-                a.request.runId());
-    }
-
-    private static String agentId(Acting acting) {
-        return acting.caller() != null && acting.caller().isAgent() ? acting.caller().principalId() : null;
-    }
-
-    private void recordQuietly(UsageRecord record) {
-        try {
-            usage.record(record);
-        } catch (RuntimeException e) {
-            LOG.error("writing a usage record failed", e, "account_id", record.accountId());
-        }
-    }
 
     // ------------------------------------------------------------------------------------------------------------
     // The customer's own server (Ollama): what it has installed
@@ -832,8 +379,7 @@ public final class ExecutionService implements ToolExecutor {
                 || provider.verify().isEmpty() || !acting.account().plan().allowsByok()) {
             return Optional.empty();
         }
-        Optional<ProviderKey> key = agents.pinnedKey(acting, providerId)
-                .or(() -> vault.activeKey(acting.accountId(), providerId));
+        Optional<ProviderKey> key = payers.forCall(acting).byokPayer(provider).map(Payer::key);
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -871,34 +417,15 @@ public final class ExecutionService implements ToolExecutor {
         }
         List<Operation> operations = directory.operations();
         int start = cursor == null ? 0 : decodeToolCursor(cursor, operations);
-        Set<String> platform = vault.platformProviders();
-        Map<String, Optional<ProviderKey>> keys = new HashMap<>();
+        PayerResolver.KeyLookup keys = payers.forListing(acting);
         List<ToolView> page = new ArrayList<>();
         int end = Math.min(operations.size(), start + limit);
         for (int i = start; i < end; i++) {
             Operation op = operations.get(i);
             Provider provider = directory.provider(op.tool()).orElseThrow();
-            String mode;
-            String reason = null;
-            if (op.isFree()) {
-                mode = "free";
-            } else {
-                Optional<ProviderKey> key = agents.pinnedKey(acting, provider.id()).or(() -> provider.byok()
-                        ? keys.computeIfAbsent(provider.id(), p -> vault.activeKey(acting.accountId(), p))
-                        : Optional.empty());
-                if (key.isPresent()) {
-                    mode = acting.account().plan().allowsByok() ? "byok" : "unavailable";
-                    reason = acting.account().plan().allowsByok() ? null : ErrorCode.PLAN_REQUIRED.code();
-                } else if (op.pricing() instanceof Pricing.ByokOnly || !provider.platformKey()) {
-                    mode = "unavailable";
-                    reason = ErrorCode.BYOK_REQUIRED.code();
-                } else if (!platform.contains(provider.id())) {
-                    mode = "unavailable";
-                    reason = ErrorCode.PROVIDER_UNAVAILABLE.code();
-                } else {
-                    mode = "credits";
-                }
-            }
+            PayerResolver.Verdict verdict = payers.decide(acting, provider, op, keys);
+            String mode = verdict.refusal() == null ? verdict.payer().mode().wire() : "unavailable";
+            String reason = verdict.refusal() == null ? null : verdict.refusal().code();
             page.add(new ToolView(op.toolName(), op.tool(), op.id(), op.description(), op.inputSchema(),
                     op.pricing().describe(), mode, reason));
         }

@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Settles a hold once the provider has answered (SPEC 7.2 step 3), at the worst moments too. The result was already
- * rendered ({@link ResultRendering}), so once the capture commits, the response can be written.
+ * The settle-or-release stage: settles a hold once the provider has answered (SPEC 7.2 step 3), at the worst moments
+ * too, or releases it when the call failed (step 4). The result was already rendered ({@link ResultRendering}), so
+ * once the capture commits, the response can be written.
  *
  * <ul>
  *   <li>Normally: capture, with the usage record and (with an Idempotency-Key) the stored response, in one
@@ -54,12 +55,17 @@ final class HoldSettler {
     private final IdempotencyStore idempotency;
     private final UsageStore usage;
     private final AtomicWriter writer;
+    private final IdempotencyClaims claims;
+    private final Receipts receipts;
 
-    HoldSettler(CreditLedger ledger, IdempotencyStore idempotency, UsageStore usage, AtomicWriter writer) {
+    HoldSettler(CreditLedger ledger, IdempotencyStore idempotency, UsageStore usage, AtomicWriter writer,
+                IdempotencyClaims claims, Receipts receipts) {
         this.ledger = ledger;
         this.idempotency = idempotency;
         this.usage = usage;
         this.writer = writer;
+        this.claims = claims;
+        this.receipts = receipts;
     }
 
     /**
@@ -158,5 +164,50 @@ final class HoldSettler {
                 + "within minutes. Retry with the same Idempotency-Key to get the stored answer",
                 Map.of("hold_id", hold.holdId(), "max_credits_charged", Credits.toCredits(atMost)),
                 Map.of("Retry-After", "1"));
+    }
+
+    /**
+     * Releases the hold with the failure's usage record and, with an Idempotency-Key, the removal of the claim (or,
+     * when the provider may have acted, its {@code outcome_unknown} mark), atomically.
+     */
+    void release(CallAttempt a, Hold hold, boolean claimed, RuntimeException failure) {
+        UsageRecord record = Receipts.failureRecord(a, failure);
+        String reason = failure instanceof TollgateException te ? te.code().code() : "internal_error";
+        boolean unknown = IdempotencyClaims.keepsUnknownOutcome(a, failure);
+        List<AtomicWrite> with = new ArrayList<>(2);
+        with.add(usage.recordWrite(record));
+        if (claimed) {
+            with.add(unknown ? idempotency.outcomeUnknownWrite(a.accountId(), a.idempotencyKey(), a.requestId)
+                    : idempotency.abandonWrite(a.accountId(), a.idempotencyKey(), a.requestId));
+        }
+        try {
+            a.released = ledger.release(hold, reason, with);
+            if (!a.released) {
+                LOG.warn("hold already closed at release", "hold_id", hold.holdId());
+                receipts.recordQuietly(record);
+                if (claimed) {
+                    claims.closeClaimQuietly(a, unknown);
+                }
+            }
+            a.recorded = true;
+        } catch (CompanionConditionFailed claimTakenOver) {
+            a.released = releaseQuietly(hold, reason, List.of(usage.recordWrite(record)));
+            a.recorded = true;
+        } catch (RuntimeException e) {
+            // The sweeper releases the hold when it expires; the caller still gets the original error.
+            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+            if (claimed) {
+                claims.closeClaimQuietly(a, unknown);
+            }
+        }
+    }
+
+    boolean releaseQuietly(Hold hold, String reason, List<AtomicWrite> with) {
+        try {
+            return ledger.release(hold, reason, with);
+        } catch (RuntimeException e) {
+            LOG.error("releasing a hold failed; the sweeper will release it", e, "hold_id", hold.holdId());
+            return false;
+        }
     }
 }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -71,24 +70,29 @@ public final class DynamoAccountStore implements AccountStore {
 
     @Override
     public Optional<AccountWithBalance> findWithBalance(String accountId, int balanceShards) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        BatchReads.Result read = BatchReads.get(dynamo, Map.of(table, keysWithBalance(accountId, balanceShards)));
+        return read.complete() ? withBalance(read.items(table), balanceShards) : Optional.empty();
+    }
+
+    /** The keys of an account's profile and its {@code balanceShards} balance shards. */
+    static List<Map<String, AttributeValue>> keysWithBalance(String accountId, int balanceShards) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(balanceShards + 1);
         keys.add(Map.of("pk", s(accountId), "sk", s(PROFILE)));
         for (int shard = 0; shard < balanceShards; shard++) {
             keys.add(Map.of("pk", s(accountId), "sk", s(DynamoCreditLedger.shardKey(shard))));
         }
+        return keys;
+    }
+
+    /**
+     * The profile and balance among the items read for {@link #keysWithBalance}; empty for an unknown account or one
+     * created with another shard count (no one-read answer: callers read the two separately).
+     */
+    static Optional<AccountWithBalance> withBalance(List<Map<String, AttributeValue>> items, int balanceShards) {
         Map<String, Map<String, AttributeValue>> bySortKey = new HashMap<>();
-        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        // BatchGetItem may return part of the keys as unprocessed under load: ask again for those.
-        for (int attempt = 0; attempt < 5 && !request.isEmpty(); attempt++) {
-            var finalRequest = request;
-            var response = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
-            response.responses().getOrDefault(table, List.of()).forEach(item -> bySortKey.put(Attr.str(item, "sk"), item));
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-        }
+        items.forEach(item -> bySortKey.put(Attr.str(item, "sk"), item));
         Map<String, AttributeValue> profile = bySortKey.get(PROFILE);
-        // Unknown account, keys still unprocessed, or an account created with another shard count: no one-read
-        // answer; the caller falls back to reading profile and balance separately.
-        if (profile == null || !request.isEmpty() || Attr.num(profile, "balance_shards") != balanceShards) {
+        if (profile == null || Attr.num(profile, "balance_shards") != balanceShards) {
             return Optional.empty();
         }
         long available = 0;

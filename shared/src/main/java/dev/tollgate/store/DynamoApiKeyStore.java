@@ -89,7 +89,7 @@ public final class DynamoApiKeyStore implements ApiKeyStore {
         }
     }
 
-    private static ApiKeyRecord read(Map<String, AttributeValue> item) {
+    static ApiKeyRecord read(Map<String, AttributeValue> item) {
         return new ApiKeyRecord(
                 Attr.str(item, "key_id"), Attr.str(item, "key_hash"), Attr.str(item, "account_id"),
                 Caller.PrincipalType.parse(Attr.str(item, "principal_type")), Attr.str(item, "principal_id"),

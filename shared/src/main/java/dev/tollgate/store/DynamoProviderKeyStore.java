@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Provider keys in {@code ProviderKeysTable} (pk {@code account_id}, sk {@code sk}), one partition per account:
@@ -36,8 +37,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>{@code slot#<provider>}: {@code byok_id} of the one personal (or platform) key of that provider;</li>
  *   <li>{@code default#<provider>}: {@code byok_id} of a workspace's default key of that provider.</li>
  * </ul>
- * Personal, platform and workspace keys share the layout, so workspace routes need no migration. A whole account is
- * read with one consistent Query (a person has at most one key per provider).
+ * A pointer also carries a copy of the record it names (metadata and sealed secret), written in the same transaction
+ * as every change of that record, so a call learns which key it uses and gets its ciphertext by reading the two
+ * pointers by primary key, batched with the request's other reads ({@link DynamoEntryStore}, SPEC §11.4). Deleting a
+ * key deletes its pointers in the same transaction, so no copy outlives the key. Pointers written before the copies
+ * existed have no {@code ciphertext}: readers then fall back to the record.
+ *
+ * <p>Personal, platform and workspace keys share the layout, so workspace routes need no migration. A whole account
+ * is read with one consistent Query (a person has at most one key per provider).
  */
 public final class DynamoProviderKeyStore implements ProviderKeyStore {
     static final String KEY = "key#";
@@ -84,7 +91,7 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
         ProviderKey k = key.key();
         List<TransactWriteItem> writes = new ArrayList<>(3);
         writes.add(putNew(item(key)));
-        writes.add(putPointer(k.accountId(), SLOT + k.provider(), k.id(), expectedPrevious, k.createdAt()));
+        writes.add(putPointer(SLOT + k.provider(), key, expectedPrevious, k.createdAt()));
         if (expectedPrevious != null) {
             writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                     .key(key(k.accountId(), KEY + expectedPrevious)).build()).build());
@@ -98,18 +105,27 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
         List<TransactWriteItem> writes = new ArrayList<>(2);
         writes.add(putNew(item(key)));
         if (makeDefault) {
-            writes.add(putPointer(k.accountId(), DEFAULT + k.provider(), k.id(), expectedPreviousDefault, k.createdAt()));
+            writes.add(putPointer(DEFAULT + k.provider(), key, expectedPreviousDefault, k.createdAt()));
         }
         return transact(writes, 1);
     }
 
     @Override
     public boolean setDefault(String accountId, String provider, String byokId, String expectedPreviousDefault, Instant at) {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, KEY + byokId))).item();
+        if (item == null || item.isEmpty() || !provider.equals(Attr.str(item, "provider"))) {
+            return false;
+        }
+        StoredKey copy = read(item, true);
         List<TransactWriteItem> writes = new ArrayList<>(2);
+        // The copy the pointer gets must still be the record: unchanged status and sealed secret, or no write.
         writes.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                .key(key(accountId, KEY + byokId)).conditionExpression("attribute_exists(sk) AND provider = :p")
-                .expressionAttributeValues(Map.of(":p", s(provider))).build()).build());
-        writes.add(putPointer(accountId, DEFAULT + provider, byokId, expectedPreviousDefault, at));
+                .key(key(accountId, KEY + byokId))
+                .conditionExpression("attribute_exists(sk) AND provider = :p AND #st = :st AND wrapped_key = :wk")
+                .expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":p", s(provider), ":st", item.get("status"),
+                        ":wk", item.get("wrapped_key"))).build()).build());
+        writes.add(putPointer(DEFAULT + provider, copy, expectedPreviousDefault, at));
         return Transactions.tryWrite(dynamo, writes);
     }
 
@@ -124,24 +140,20 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
         writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, KEY + byokId))
                 .conditionExpression("attribute_exists(sk)").build()).build());
         // Pointers to the key go with it; pointers to another key stay (the condition makes the delete a no-op).
-        for (String pointer : List.of(SLOT + provider, DEFAULT + provider)) {
-            var holder = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, pointer))).item();
-            if (holder != null && byokId.equals(Attr.str(holder, "byok_id"))) {
-                writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, pointer))
-                        .conditionExpression("byok_id = :id")
-                        .expressionAttributeValues(Map.of(":id", s(byokId))).build()).build());
-            }
+        for (String pointer : pointersNaming(accountId, provider, byokId)) {
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(accountId, pointer))
+                    .conditionExpression("byok_id = :id")
+                    .expressionAttributeValues(Map.of(":id", s(byokId))).build()).build());
         }
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(writes));
                 return true;
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.cancellationReasons();
-                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                if (firstConditionFailed(e)) {
                     return false;
                 }
-                if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
                     // A pointer moved to a newer key meanwhile (a replace won): only this record remains to purge.
                     writes.subList(1, writes.size()).clear();
                 }
@@ -162,33 +174,80 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
             values.put(":ps", n(providerStatus));
             update += ", provider_status = :ps";
         }
-        String expression = update;
-        try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(accountId, KEY + byokId))
-                    .updateExpression(expression)
-                    .conditionExpression("attribute_exists(sk)")
-                    .expressionAttributeNames(Map.of("#st", "status"))
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException gone) {
-            return false;
-        }
+        return updateWithCopies(accountId, byokId, update, Map.of("#st", "status"), values, "attribute_exists(sk)");
     }
 
     @Override
     public boolean replaceSealed(String accountId, String byokId, SealedSecret expected, SealedSecret replacement) {
-        try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(accountId, KEY + byokId))
-                    .updateExpression("SET wrapped_key = :wk, cmk_id = :cmk")
-                    .conditionExpression("attribute_exists(sk) AND wrapped_key = :old")
-                    .expressionAttributeValues(Map.of(
-                            ":wk", AttributeValue.fromB(SdkBytes.fromByteArray(replacement.wrappedKey())),
-                            ":cmk", s(replacement.masterKeyId()),
-                            ":old", AttributeValue.fromB(SdkBytes.fromByteArray(expected.wrappedKey())))));
-            return true;
-        } catch (ConditionalCheckFailedException changed) {
-            return false;
+        return updateWithCopies(accountId, byokId, "SET wrapped_key = :wk, cmk_id = :cmk", Map.of(), Map.of(
+                        ":wk", AttributeValue.fromB(SdkBytes.fromByteArray(replacement.wrappedKey())),
+                        ":cmk", s(replacement.masterKeyId()),
+                        ":old", AttributeValue.fromB(SdkBytes.fromByteArray(expected.wrappedKey()))),
+                "attribute_exists(sk) AND wrapped_key = :old");
+    }
+
+    /**
+     * Applies {@code update} to the record (under {@code recordCondition}) and to every pointer that names it, in one
+     * transaction, so the copies stay the record. False when the record is gone or fails its condition.
+     */
+    private boolean updateWithCopies(String accountId, String byokId, String update, Map<String, String> names,
+                                     Map<String, AttributeValue> values, String recordCondition) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            var record = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(key(accountId, KEY + byokId))).item();
+            if (record == null || record.isEmpty()) {
+                return false;
+            }
+            String provider = Attr.str(record, "provider");
+            List<TransactWriteItem> writes = new ArrayList<>(3);
+            writes.add(updateItem(accountId, KEY + byokId, update, names, values, recordCondition));
+            Map<String, AttributeValue> pointerValues = new HashMap<>(values);
+            pointerValues.put(":id", s(byokId));
+            for (String pointer : pointersNaming(accountId, provider, byokId)) {
+                writes.add(updateItem(accountId, pointer, update, names, pointerValues, "byok_id = :id"));
+            }
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(writes));
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (firstConditionFailed(e)) {
+                    return false;
+                }
+                // A pointer moved meanwhile, or a concurrent write: read again and retry.
+                Backoff.pause(attempt);
+            }
         }
+        throw new TollgateException(ErrorCode.CONFLICT, "The key is being changed by another request; retry");
+    }
+
+    /** The transaction's first write (the key record) failed its condition: the record is gone or changed. */
+    private static boolean firstConditionFailed(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+    }
+
+    /** The sort keys of the provider's pointers that name {@code byokId} now (read consistently). */
+    private List<String> pointersNaming(String accountId, String provider, String byokId) {
+        List<String> naming = new ArrayList<>(2);
+        for (String pointer : List.of(SLOT + provider, DEFAULT + provider)) {
+            var holder = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(key(accountId, pointer))).item();
+            if (holder != null && byokId.equals(Attr.str(holder, "byok_id"))) {
+                naming.add(pointer);
+            }
+        }
+        return naming;
+    }
+
+    private TransactWriteItem updateItem(String accountId, String sk, String update, Map<String, String> names,
+                                         Map<String, AttributeValue> values, String condition) {
+        Map<String, AttributeValue> used = new HashMap<>(values);
+        used.keySet().removeIf(name -> !update.contains(name) && !condition.contains(name));
+        Update.Builder b = Update.builder().tableName(table).key(key(accountId, sk)).updateExpression(update)
+                .conditionExpression(condition).expressionAttributeValues(used);
+        if (!names.isEmpty()) {
+            b.expressionAttributeNames(names);
+        }
+        return TransactWriteItem.builder().update(b.build()).build();
     }
 
     @Override
@@ -225,9 +284,10 @@ public final class DynamoProviderKeyStore implements ProviderKeyStore {
                 .conditionExpression("attribute_not_exists(sk)").build()).build();
     }
 
-    private TransactWriteItem putPointer(String accountId, String sk, String byokId, String expectedPrevious, Instant at) {
-        Map<String, AttributeValue> item = new HashMap<>(key(accountId, sk));
-        item.put("byok_id", s(byokId));
+    /** The pointer {@code sk} of the key's account, naming it and carrying a copy of its record. */
+    private TransactWriteItem putPointer(String sk, StoredKey named, String expectedPrevious, Instant at) {
+        Map<String, AttributeValue> item = item(named);
+        item.putAll(key(named.key().accountId(), sk));
         item.put("updated_at", Attr.time(at));
         Put.Builder put = Put.builder().tableName(table).item(item);
         if (expectedPrevious == null) {

@@ -57,6 +57,24 @@ public final class EnvelopeKeyVault implements KeyVault {
     }
 
     @Override
+    public Optional<ProviderKey> activeKey(KeysAtEntry read) {
+        return read.complete() ? read.active().map(this::remember) : activeKey(read.accountId(), read.provider());
+    }
+
+    @Override
+    public Map<String, ProviderKey> activeKeys(String accountId) {
+        var keys = store.load(accountId);
+        Map<String, ProviderKey> active = new java.util.HashMap<>();
+        for (StoredKey key : keys.keys()) {
+            String provider = key.key().provider();
+            if (!active.containsKey(provider)) {
+                keys.active(provider).ifPresent(stored -> active.put(provider, stored.key()));
+            }
+        }
+        return active;
+    }
+
+    @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
         return store.load(accountId).byId(byokId).map(this::remember);
     }

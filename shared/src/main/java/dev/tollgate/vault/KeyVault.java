@@ -13,6 +13,15 @@ public interface KeyVault {
     /** The key a call for {@code provider} uses for this account: the personal key, or a workspace's default key. */
     Optional<ProviderKey> activeKey(String accountId, String provider);
 
+    /**
+     * {@link #activeKey(String, String)} answered from the pointers read on entry, without another read (the record
+     * is read only when those pointers predate their copies).
+     */
+    Optional<ProviderKey> activeKey(KeysAtEntry read);
+
+    /** Every provider's active key of this account, by provider, in one read (listings; nothing is decrypted). */
+    java.util.Map<String, ProviderKey> activeKeys(String accountId);
+
     /** A key of this account by id (foreign ids are simply absent). */
     Optional<ProviderKey> find(String accountId, String byokId);
 

@@ -68,4 +68,31 @@ class ApiKeyTokensTest {
     void onlyTheTwoKnownPrefixesCanBeGenerated() {
         assertThrows(IllegalArgumentException.class, () -> ApiKeyTokens.generate("tg_prod_"));
     }
+
+    @Test
+    void aTokenNamesItsAccountWithoutSpellingItOutAndStillChecksTypos() {
+        String personal = "acct_08E1oBSOYS0DIaJX61waLsx8";
+        String workspace = "ws_08E1oBSOYS0DIaJX61waLsx8";
+        String token = ApiKeyTokens.generate(ApiKeyTokens.LIVE_PREFIX, personal);
+        assertTrue(ApiKeyTokens.isWellFormed(token));
+        assertEquals(java.util.Optional.of(personal), ApiKeyTokens.accountOf(token));
+        assertFalse(token.contains(personal.substring(5, 13)), "no run of the id is in the token: " + token);
+        assertEquals(java.util.Optional.of(workspace),
+                ApiKeyTokens.accountOf(ApiKeyTokens.generate(ApiKeyTokens.TEST_PREFIX, workspace)));
+        for (int i = 8; i < token.length(); i++) {
+            char c = token.charAt(i);
+            String typo = token.substring(0, i) + (c == 'x' ? 'y' : 'x') + token.substring(i + 1);
+            assertFalse(ApiKeyTokens.isWellFormed(typo), "typo at " + i + " not detected");
+        }
+    }
+
+    @Test
+    void firstFormatTokensNameNoAccountAndStayWellFormed() {
+        String old = ApiKeyTokens.generate(ApiKeyTokens.TEST_PREFIX);
+        assertTrue(ApiKeyTokens.isWellFormed(old));
+        assertEquals(java.util.Optional.empty(), ApiKeyTokens.accountOf(old));
+        // An id not of Tollgate's shape cannot be carried: the key gets a first-format token.
+        assertEquals(java.util.Optional.empty(),
+                ApiKeyTokens.accountOf(ApiKeyTokens.generate(ApiKeyTokens.TEST_PREFIX, "acct_priming")));
+    }
 }

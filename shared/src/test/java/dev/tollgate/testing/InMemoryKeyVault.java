@@ -76,6 +76,19 @@ public final class InMemoryKeyVault implements KeyVault {
     }
 
     @Override
+    public Map<String, ProviderKey> activeKeys(String accountId) {
+        Map<String, ProviderKey> active = new java.util.HashMap<>();
+        keys.values().stream().filter(k -> k.accountId().equals(accountId)).forEach(k -> active.put(k.provider(), k));
+        return active;
+    }
+
+    /** No pointers are read on entry with this fake: always its own map. */
+    @Override
+    public Optional<ProviderKey> activeKey(dev.tollgate.vault.KeysAtEntry read) {
+        return activeKey(read.accountId(), read.provider());
+    }
+
+    @Override
     public Optional<ProviderKey> find(String accountId, String byokId) {
         return java.util.stream.Stream.concat(keys.values().stream(), extra.values().stream())
                 .filter(k -> k.id().equals(byokId) && k.accountId().equals(accountId)).findFirst();

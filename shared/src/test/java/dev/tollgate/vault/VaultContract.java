@@ -246,6 +246,59 @@ abstract class VaultContract {
         assertNotEquals(0, again.unchanged());
     }
 
+    /** The provider's pointers as a request's first read sees them (no cache in between). */
+    private KeysAtEntry keysAtEntry(Account account, String provider) {
+        var entries = new dev.tollgate.store.DynamoEntryStore(services().dynamo(), services().tables());
+        return entries.read("no-such-hash", account.id(), services().balanceShards(), provider).keys();
+    }
+
+    @Test
+    void thePointersCopyOfAKeyFollowsItsRecordThroughRejectionRewrapAndDeletion() {
+        Account account = proAccount();
+        KeyRegistry registry = services().keyRegistry();
+        KeyVault vault = services().keyVault();
+        ProviderKey key = registry.registerPersonal(account, "test", "openai", OPENAI_KEY, null, false).key();
+
+        KeysAtEntry read = keysAtEntry(account, "openai");
+        assertTrue(read.complete());
+        assertEquals(key.id(), read.active().orElseThrow().key().id());
+        assertEquals(OPENAI_KEY, vault.useSecret(vault.activeKey(read).orElseThrow(), Secret::reveal));
+
+        vault.markRejected(key, 401);
+        assertEquals(ProviderKey.Status.REJECTED, keysAtEntry(account, "openai").active().orElseThrow().key().status());
+        vault.markActive(keysAtEntry(account, "openai").active().orElseThrow().key());
+        assertEquals(ProviderKey.Status.ACTIVE, keysAtEntry(account, "openai").active().orElseThrow().key().status());
+
+        String target = otherMasterKeyId();
+        String cursor = null;
+        do {
+            cursor = registry.rewrap(target, cursor, 50, "operator:test").nextCursor();
+        } while (cursor != null);
+        KeysAtEntry rewrapped = keysAtEntry(account, "openai");
+        assertEquals(target, rewrapped.active().orElseThrow().sealed().masterKeyId());
+        assertEquals(OPENAI_KEY, vault.useSecret(vault.activeKey(rewrapped).orElseThrow(), Secret::reveal));
+
+        registry.delete(account.id(), key.id(), "test");
+        KeysAtEntry deleted = keysAtEntry(account, "openai");
+        assertTrue(deleted.complete());
+        assertTrue(deleted.active().isEmpty(), "a deleted key's copy goes with it: the next call pays with credits");
+    }
+
+    @Test
+    void aPointerWrittenBeforeCopiesSendsTheCallToTheRecord() {
+        Account account = proAccount();
+        ProviderKey key = services().keyRegistry().registerPersonal(account, "test", "openai", OPENAI_KEY, null, false)
+                .key();
+        services().dynamo().putItem(b -> b.tableName(services().tables().providerKeys()).item(Map.of(
+                "account_id", AttributeValue.fromS(account.id()), "sk", AttributeValue.fromS("slot#openai"),
+                "byok_id", AttributeValue.fromS(key.id()))));
+        KeysAtEntry read = keysAtEntry(account, "openai");
+        assertFalse(read.complete());
+        KeyVault vault = services().keyVault();
+        assertEquals(key.id(), vault.activeKey(read).orElseThrow().id());
+        assertEquals(OPENAI_KEY, vault.useSecret(vault.activeKey(read).orElseThrow(), Secret::reveal));
+    }
+
     @Test
     void platformKeysAreListedAndLent() {
         KeyRegistry registry = services().keyRegistry();

@@ -43,7 +43,7 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
         CustomerGate gate = services.customerGate();
         ToolExecutor executor = services.toolExecutor();
         this.router = new Router()
-                .route("POST /api/v1/execute", r -> execute(executor, gate.enter(r), r))
+                .route("POST /api/v1/execute", r -> execute(executor, gate.enter(r, toolNamed(r)), r))
                 .route("GET /api/v1/tools", r -> ApiResponse.ok(ToolFormats.render(
                         executor.tools(gate.enter(r), Paging.cursor(r), Paging.limit(r, Paging.MAX_LIMIT)),
                         r.query("format").orElse(null))))
@@ -65,6 +65,12 @@ public final class ExecuteHandler implements RequestHandler<APIGatewayV2HTTPEven
         ExecutionOutcome outcome = executor.execute(acting, request);
         ApiResponse response = ApiResponse.json(outcome.status(), outcome.body());
         return outcome.replayed() ? response.withHeader("Idempotent-Replayed", "true") : response;
+    }
+
+    /** The body's tool (its provider), so the gate reads that provider's key pointers with the API key. */
+    private static String toolNamed(ApiRequest r) {
+        return r.jsonObjectIfAny().map(body -> body.get("tool")).filter(JsonNode::isTextual).map(JsonNode::asText)
+                .orElse(null);
     }
 
     /** Groups the call, or every call of a tool-calls batch, into a run of the run history (GET /api/v1/runs). */
