@@ -1,48 +1,23 @@
 package dev.tollgate.bench;
 
+import dev.tollgate.store.TimedAwsCalls;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Counts AWS SDK calls per service/operation and the wall time spent inside them, so a benchmark can report AWS
  * round trips per request and separate "time in AWS" from Tollgate's own time.
  */
-public final class AwsCallMeter implements ExecutionInterceptor {
-    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("tollgate.bench.started");
-
+public final class AwsCallMeter extends TimedAwsCalls {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong nanos = new AtomicLong();
 
     @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        attributes.putAttribute(STARTED, System.nanoTime());
-    }
-
-    @Override
-    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        record(attributes);
-    }
-
-    @Override
-    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        record(attributes);
-    }
-
-    private void record(ExecutionAttributes attributes) {
-        Long started = attributes.getAttribute(STARTED);
-        if (started != null) {
-            nanos.addAndGet(System.nanoTime() - started);
-        }
-        String key = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
-                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        calls.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    protected void record(String service, String operation, long callNanos) {
+        nanos.addAndGet(callNanos);
+        calls.computeIfAbsent(service + ":" + operation, k -> new AtomicLong()).incrementAndGet();
     }
 
     public long totalCalls() {

@@ -1,5 +1,9 @@
 package dev.tollgate.testing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -30,6 +34,15 @@ public final class JarBackends implements AutoCloseable {
         WireMockServer upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         upstream.start();
         return new JarBackends(MotoServer.available() ? MotoServer.start() : null, upstream);
+    }
+
+    /** Started, with Tavily's search stubbed: an empty result for a request carrying {@code platformKey}. */
+    public static JarBackends startWithTavilySearch(String platformKey) {
+        JarBackends backends = start();
+        backends.upstream.stubFor(post(urlPathEqualTo("/search"))
+                .withHeader("Authorization", equalTo("Bearer " + platformKey))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+        return backends;
     }
 
     public WireMockServer upstream() {

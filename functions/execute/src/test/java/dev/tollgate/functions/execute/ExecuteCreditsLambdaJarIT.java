@@ -1,9 +1,5 @@
 package dev.tollgate.functions.execute;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,10 +30,7 @@ class ExecuteCreditsLambdaJarIT {
 
     @BeforeAll
     static void start() {
-        backends = JarBackends.start();
-        backends.upstream().stubFor(post(urlPathEqualTo("/search"))
-                .withHeader("Authorization", equalTo("Bearer " + PLATFORM_KEY))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+        backends = JarBackends.startWithTavilySearch(PLATFORM_KEY);
     }
 
     @AfterAll

@@ -1,8 +1,5 @@
 package dev.tollgate.functions.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.tollgate.testing.LambdaJarChecks.body;
 import static dev.tollgate.testing.LambdaJarChecks.event;
 import static dev.tollgate.testing.LambdaJarChecks.withBody;
@@ -26,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * after minimization. (McpLambdaJarIT runs the priming and the federation client from the same jar.)
  */
 class McpCreditsLambdaJarIT {
+    private static final String PLATFORM_KEY = "tvly-platPLATplatPLATplat01";
+
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
@@ -33,9 +32,7 @@ class McpCreditsLambdaJarIT {
 
     @BeforeAll
     static void start() {
-        backends = JarBackends.start();
-        backends.upstream().stubFor(post(urlPathEqualTo("/search")).willReturn(aResponse()
-                .withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+        backends = JarBackends.startWithTavilySearch(PLATFORM_KEY);
     }
 
     @AfterAll
@@ -45,7 +42,7 @@ class McpCreditsLambdaJarIT {
 
     @Test
     void aBilledToolsCallRunsFromTheLambdaJarAlone() throws Exception {
-        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", "tvly-platPLATplatPLATplat01",
+        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", PLATFORM_KEY,
                 10 * Credits.MICROS_PER_CREDIT);
         var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
