@@ -33,6 +33,9 @@ public final class GatewayOverheadBench {
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
             + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":80,\"total_tokens\":92}}").getBytes(StandardCharsets.UTF_8);
 
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private GatewayOverheadBench() {
     }
 
@@ -49,7 +52,12 @@ public final class GatewayOverheadBench {
                 out.write(STUB_RESPONSE);
             }
         });
-        stub.setExecutor(Executors.newFixedThreadPool(4));
+        // Daemon threads: a failed run must end (with its error) rather than hang on the stub's idle workers.
+        stub.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "bench-stub");
+            thread.setDaemon(true);
+            return thread;
+        }));
         stub.start();
         String stubUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
 
@@ -107,6 +115,7 @@ public final class GatewayOverheadBench {
                 meter.reset();
                 long[] nanos = new long[requests];
                 long[] withoutAws = new long[requests];
+                long cpuBefore = PROCESS.getProcessCpuTime();
                 for (int i = 0; i < requests; i++) {
                     long awsBefore = meter.totalNanos();
                     long started = System.nanoTime();
@@ -115,6 +124,7 @@ public final class GatewayOverheadBench {
                     // Requests are sequential, so the meter's growth is this request's time inside AWS SDK calls.
                     withoutAws[i] = nanos[i] - (meter.totalNanos() - awsBefore);
                 }
+                long cpuNanos = PROCESS.getProcessCpuTime() - cpuBefore;
                 Arrays.sort(nanos);
                 Arrays.sort(withoutAws);
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -125,6 +135,9 @@ public final class GatewayOverheadBench {
                 row.put("aws_calls_per_request", Math.round(100.0 * meter.totalCalls() / requests) / 100.0);
                 row.put("aws_ms_per_request", ms(meter.totalNanos() / requests));
                 row.put("p50_without_aws_ms", ms(withoutAws[requests / 2]));
+                // CPU of this JVM (client, stub and gateway, SDK included; DynamoDB Local too when in-process) per
+                // request: unlike latency it hardly moves with the machine's load.
+                row.put("bench_jvm_cpu_ms_per_request", round(cpuNanos / 1e6 / requests));
                 row.put("aws_calls", perRequest(meter.snapshot(), requests));
                 rows.add(row);
                 System.out.println(row);
@@ -140,6 +153,11 @@ public final class GatewayOverheadBench {
             // The same figure from each request's own AWS time: a slow DynamoDB Local call in the tail (which the
             // mean carries into the figure above) no longer pulls it down.
             row.put("own_overhead_p50_ms", round((double) row.get("p50_without_aws_ms") - direct));
+            if (!row.get("case").equals("portkey peer")) {
+                // The peer's own CPU is in its Node process, which this JVM does not see.
+                row.put("gateway_cpu_ms_per_request", round((double) row.get("bench_jvm_cpu_ms_per_request")
+                        - (double) rows.get(0).get("bench_jvm_cpu_ms_per_request")));
+            }
         }
         rows.stream().filter(r -> r.get("case").equals("portkey peer")).findFirst().ifPresent(peerRow -> {
             double peerOverhead = (double) peerRow.get("overhead_p50_ms");
