@@ -116,6 +116,7 @@ public final class GatewayOverheadBench {
                 long[] nanos = new long[requests];
                 long[] withoutAws = new long[requests];
                 long cpuBefore = PROCESS.getProcessCpuTime();
+                long peerCpuBefore = c.getKey().equals("portkey peer") ? peerCpuMillis() : -1;
                 for (int i = 0; i < requests; i++) {
                     long awsBefore = meter.totalNanos();
                     long started = System.nanoTime();
@@ -125,6 +126,7 @@ public final class GatewayOverheadBench {
                     withoutAws[i] = nanos[i] - (meter.totalNanos() - awsBefore);
                 }
                 long cpuNanos = PROCESS.getProcessCpuTime() - cpuBefore;
+                long peerCpu = peerCpuBefore < 0 ? -1 : peerCpuMillis() - peerCpuBefore;
                 Arrays.sort(nanos);
                 Arrays.sort(withoutAws);
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -138,6 +140,9 @@ public final class GatewayOverheadBench {
                 // CPU of this JVM (client, stub and gateway, SDK included; DynamoDB Local too when in-process) per
                 // request: unlike latency it hardly moves with the machine's load.
                 row.put("bench_jvm_cpu_ms_per_request", round(cpuNanos / 1e6 / requests));
+                if (peerCpu >= 0) {
+                    row.put("peer_process_cpu_ms_per_request", round((double) peerCpu / requests));
+                }
                 row.put("aws_calls", perRequest(meter.snapshot(), requests));
                 rows.add(row);
                 System.out.println(row);
@@ -146,6 +151,11 @@ public final class GatewayOverheadBench {
             stub.stop(0);
         }
         double direct = (double) rows.get(0).get("p50_ms");
+        // This JVM's CPU for the client and the stub alone: the lower of the cases that run nothing else here (the
+        // direct call, the peer), since the first case measured still pays for some JIT compilation.
+        double clientAndStubCpu = rows.stream().filter(r -> r.get("case").equals("direct to stub")
+                        || r.get("case").equals("portkey peer"))
+                .mapToDouble(r -> (double) r.get("bench_jvm_cpu_ms_per_request")).min().orElse(0);
         for (Map<String, Object> row : rows.subList(1, rows.size())) {
             double overhead = (double) row.get("p50_ms") - direct;
             row.put("overhead_p50_ms", round(overhead));
@@ -155,8 +165,8 @@ public final class GatewayOverheadBench {
             row.put("own_overhead_p50_ms", round((double) row.get("p50_without_aws_ms") - direct));
             if (!row.get("case").equals("portkey peer")) {
                 // The peer's own CPU is in its Node process, which this JVM does not see.
-                row.put("gateway_cpu_ms_per_request", round((double) row.get("bench_jvm_cpu_ms_per_request")
-                        - (double) rows.get(0).get("bench_jvm_cpu_ms_per_request")));
+                row.put("gateway_cpu_ms_per_request",
+                        round((double) row.get("bench_jvm_cpu_ms_per_request") - clientAndStubCpu));
             }
         }
         rows.stream().filter(r -> r.get("case").equals("portkey peer")).findFirst().ifPresent(peerRow -> {
@@ -166,12 +176,36 @@ public final class GatewayOverheadBench {
                     row.put("own_overhead_vs_peer", round((double) row.get("overhead_without_aws_ms") / peerOverhead));
                     row.put("own_overhead_p50_vs_peer", round((double) row.get("own_overhead_p50_ms") / peerOverhead));
                     row.put("overhead_vs_peer", round((double) row.get("overhead_p50_ms") / peerOverhead));
+                    Object peerCpu = peerRow.get("peer_process_cpu_ms_per_request");
+                    if (peerCpu != null && (double) peerCpu > 0) {
+                        row.put("gateway_cpu_vs_peer_cpu",
+                                round((double) row.get("gateway_cpu_ms_per_request") / (double) peerCpu));
+                    }
                 }
             }
         });
         BenchReport.write("gateway-overhead", Map.of("dynamodb_local", inProcess ? "in-process" : "own process"), rows);
         rows.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /**
+     * CPU time of the peer's Node process (its pid from bench/run), from /proc: user plus system clock ticks, at
+     * Linux's 100 per second. -1 when unknown; then no peer CPU is reported.
+     */
+    private static long peerCpuMillis() {
+        String pid = System.getProperty("tollgate.bench.peer.pid");
+        if (pid == null) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            // Fields after the command name (which is in parentheses and may hold spaces): utime is the 14th field.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static HttpRequest executeRequest(String base, String token, String body) {
