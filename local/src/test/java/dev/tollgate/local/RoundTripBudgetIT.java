@@ -51,6 +51,11 @@ class RoundTripBudgetIT {
         upstream.start();
         upstream.stubFor(post(urlPathEqualTo("/search")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
+        upstream.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"chatcmpl-1\",\"object\":"
+                        + "\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":"
+                        + "{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                        + "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")));
         ExecutionInterceptor counter = new ExecutionInterceptor() {
             @Override
             public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
@@ -60,7 +65,8 @@ class RoundTripBudgetIT {
         };
         tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
                 .withEnvironment(Map.of("TOLLGATE_UPSTREAM_TAVILY_URL", upstream.baseUrl(),
-                        "TOLLGATE_PLATFORM_KEY_TAVILY", "tvly-budgetPLATFORMkey000000001"))
+                        "TOLLGATE_PLATFORM_KEY_TAVILY", "tvly-budgetPLATFORMkey000000001",
+                        "TOLLGATE_UPSTREAM_OPENAI_URL", upstream.baseUrl()))
                 .withAwsInterceptor(counter));
         base = tollgate.baseUrl().toString().replaceAll("/$", "");
     }
@@ -78,21 +84,32 @@ class RoundTripBudgetIT {
         if (byok) {
             tollgate.services().keyRegistry().registerPersonal(account, "test", "tavily",
                     "tvly-budgetCUSTOMERkey000000001", null, false);
+            tollgate.services().keyRegistry().registerPersonal(account, "test", "openai",
+                    "sk-proj-budgetCUSTOMERkey00000001", null, false);
         }
         return accounts.issueApiKey(account.id(), "budget", "test").token();
     }
 
     private static List<String> callsOfOneWarmExecute(String token, String expectedMode) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/execute"))
+        HttpResponse<String> response = secondOf(token, "/api/v1/execute", SEARCH, Map.of());
+        JsonNode billing = JSON.readTree(response.body()).path("billing");
+        assertEquals(expectedMode, billing.path("mode").asText());
+        return List.copyOf(CALLS);
+    }
+
+    /** The AWS calls of the second of two identical POSTs (the first warms the path), in {@link #CALLS}. */
+    private static HttpResponse<String> secondOf(String token, String path, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(SEARCH)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         CALLS.clear();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        JsonNode billing = JSON.readTree(response.body()).path("billing");
-        assertEquals(expectedMode, billing.path("mode").asText());
-        return List.copyOf(CALLS);
+        return response;
     }
 
     @Test
@@ -111,6 +128,49 @@ class RoundTripBudgetIT {
         assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:PutItem"), calls, calls.toString());
         assertEquals(2, calls.stream().filter(c -> c.startsWith("DynamoDb:")).count(), calls.toString());
         assertTrue(calls.stream().noneMatch(c -> c.contains("TransactWriteItems")), "BYOK moves no credits: " + calls);
+    }
+
+    /**
+     * The MCP and OpenAI doors name the provider before authenticating (the tool of a single {@code tools/call}, the
+     * model's provider), so the BYOK key pointers come with the API key: no {@code Query} of the account's keys.
+     */
+    @Test
+    void byokThroughMcpMakesTheSameTwoRoundTripsAsRest() throws Exception {
+        HttpResponse<String> response = secondOf(account(true), "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"tavily_search\",\"arguments\":{\"query\":"
+                + "\"budget\"}}}", Map.of("Accept", "application/json, text/event-stream"));
+        List<String> calls = List.copyOf(CALLS);
+        assertTrue(response.body().contains("\"byok\""), response.body());
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:PutItem"), calls, calls.toString());
+    }
+
+    @Test
+    void byokThroughTheOpenAiDoorMakesTheSameTwoRoundTripsAsRest() throws Exception {
+        HttpResponse<String> response = secondOf(account(true), "/v1/chat/completions", "{\"model\":"
+                + "\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+        List<String> calls = List.copyOf(CALLS);
+        assertEquals("byok", response.headers().firstValue("x-tollgate-billing-mode").orElse(""), response.body());
+        assertEquals(List.of("DynamoDb:BatchGetItem", "DynamoDb:PutItem"), calls, calls.toString());
+    }
+
+    /** A2A: every message is idempotent by its messageId (claim, then the usage record with the stored task). */
+    @Test
+    void byokThroughA2aReadsTheKeyPointersWithTheApiKey() throws Exception {
+        String token = account(true);
+        String message = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":{\"message\":"
+                + "{\"kind\":\"message\",\"role\":\"user\",\"messageId\":\"%s\",\"parts\":[{\"kind\":\"data\","
+                + "\"data\":{\"tool\":\"tavily\",\"operation\":\"search\",\"input\":{\"query\":\"budget\"}}}]}}}";
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(base + "/a2a"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+        HTTP.send(post.POST(HttpRequest.BodyPublishers.ofString(message.formatted("budget-warm"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        CALLS.clear();
+        HttpResponse<String> response = HTTP.send(post.POST(HttpRequest.BodyPublishers.ofString(
+                message.formatted("budget-measured"))).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> calls = List.copyOf(CALLS);
+        assertTrue(response.body().contains("\"byok\""), response.body());
+        assertEquals("DynamoDb:BatchGetItem", calls.get(0), calls.toString());
+        assertTrue(calls.stream().noneMatch(c -> c.equals("DynamoDb:Query")), calls.toString());
     }
 
     @Test

@@ -27,6 +27,15 @@ public final class A2aDispatcher {
         this.tasks = tasks;
     }
 
+    /**
+     * The provider a POST body will call: that of a {@code message/send} (null for anything else), so that
+     * authentication reads the account's key pointers for it in the same round trip.
+     */
+    public String providerCalledBy(JsonNode body) {
+        return body != null && "message/send".equals(body.path("method").asText())
+                ? tasks.providerCalledBy(body.get("params")) : null;
+    }
+
     /** Answers one POST body for the authenticated caller. */
     public ObjectNode handle(Acting acting, String body, String requestId) {
         JsonNode root;

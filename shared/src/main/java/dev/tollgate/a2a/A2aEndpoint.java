@@ -5,7 +5,7 @@ import dev.tollgate.domain.TollgateException;
 import dev.tollgate.http.ApiRequest;
 import dev.tollgate.http.ApiResponse;
 import dev.tollgate.http.ErrorResponses;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The A2A door over HTTP (SPEC 12.1): the public agent card, and {@code POST /a2a} with the same bearer token as
@@ -15,13 +15,14 @@ import java.util.function.Function;
  */
 public final class A2aEndpoint {
     private final AgentCards cards;
-    private final Function<ApiRequest, Acting> gate;
+    private final BiFunction<ApiRequest, String, Acting> gate;
     private final A2aDispatcher dispatcher;
 
     /**
-     * @param gate authenticates the bearer token and resolves the acting account (CustomerGate::enter)
+     * @param gate authenticates the bearer token and resolves the acting account, reading the key pointers of the
+     *             provider it is given in the same round trip (CustomerGate::enter)
      */
-    public A2aEndpoint(AgentCards cards, Function<ApiRequest, Acting> gate, A2aDispatcher dispatcher) {
+    public A2aEndpoint(AgentCards cards, BiFunction<ApiRequest, String, Acting> gate, A2aDispatcher dispatcher) {
         this.cards = cards;
         this.gate = gate;
         this.dispatcher = dispatcher;
@@ -35,7 +36,7 @@ public final class A2aEndpoint {
     /** {@code POST /a2a}. */
     public ApiResponse post(ApiRequest request) {
         try {
-            Acting acting = gate.apply(request);
+            Acting acting = gate.apply(request, dispatcher.providerCalledBy(request.jsonObjectIfAny().orElse(null)));
             request.requireJsonIfTyped();
             return ApiResponse.ok(dispatcher.handle(acting, request.body(), request.requestId()));
         } catch (TollgateException e) {

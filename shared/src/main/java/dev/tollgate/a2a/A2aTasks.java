@@ -151,6 +151,24 @@ public final class A2aTasks {
                 + "call. Send a new message without taskId (the same contextId keeps them together)");
     }
 
+    /** The provider a {@code message/send}'s params will call, or null when they name none (yet). */
+    String providerCalledBy(JsonNode params) {
+        JsonNode parts = params == null ? null : params.path("message").path("parts");
+        if (parts == null || !parts.isArray()) {
+            return null;
+        }
+        for (JsonNode part : parts) {
+            JsonNode data = part.path("data");
+            if ("data".equals(part.path("kind").asText()) && data.isObject()) {
+                JsonNode tool = data.get("tool");
+                JsonNode name = data.get("name");
+                return tool != null ? (tool.isTextual() ? tool.textValue() : null)
+                        : name != null && name.isTextual() ? invoker.providerOf(name.textValue()) : null;
+            }
+        }
+        return null;
+    }
+
     /** The call of the first data part that describes one; a message without one is a failed task saying how. */
     private static Call callIn(JsonNode parts) {
         boolean sawData = false;

@@ -105,6 +105,11 @@ public final class ToolDirectory {
      * operation's name, or the name of a federated server followed by {@code _} and a tool name. Provider ids hold no
      * {@code _}, so the split is unambiguous.
      */
+    /** The provider a tool name calls, or null when it names none: a door's hint for its entry read. */
+    public String providerOf(String toolName) {
+        return parse(toolName).map(ToolName::tool).orElse(null);
+    }
+
     public Optional<ToolName> parse(String toolName) {
         if (toolName == null) {
             return Optional.empty();

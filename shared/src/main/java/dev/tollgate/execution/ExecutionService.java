@@ -1,19 +1,13 @@
 package dev.tollgate.execution;
 
-import dev.tollgate.execution.PayerResolver.Mode;
-import dev.tollgate.execution.PayerResolver.Payer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.auth.Acting;
-import dev.tollgate.billing.Balance;
 import dev.tollgate.billing.AtomicWriter;
 import dev.tollgate.billing.Balance;
-import dev.tollgate.billing.CompanionConditionFailed;
 import dev.tollgate.billing.CreditLedger;
 import dev.tollgate.billing.Hold;
 import dev.tollgate.billing.IdempotencyStore;
-import dev.tollgate.billing.LedgerUnavailableException;
 import dev.tollgate.billing.UsageRecord;
 import dev.tollgate.billing.UsageStore;
 import dev.tollgate.catalog.AuthStyle;
@@ -26,10 +20,11 @@ import dev.tollgate.catalog.ToolDirectory;
 import dev.tollgate.catalog.Usage;
 import dev.tollgate.catalog.Verify;
 import dev.tollgate.config.Config;
-import dev.tollgate.domain.Credits;
 import dev.tollgate.domain.ErrorCode;
 import dev.tollgate.domain.Ids;
 import dev.tollgate.domain.TollgateException;
+import dev.tollgate.execution.PayerResolver.Mode;
+import dev.tollgate.execution.PayerResolver.Payer;
 import dev.tollgate.json.Json;
 import dev.tollgate.log.Log;
 import dev.tollgate.log.RequestMetrics;
@@ -54,11 +49,11 @@ import java.util.Optional;
  *
  * <p>Order of work, so that no money moves for a request that cannot succeed: the tool and operation must exist;
  * the input must satisfy the operation's schema; an Idempotency-Key that was seen before is answered from its
- * record; the mode is resolved (SPEC 7.1); in credits mode the price is quoted and held (together with the
- * idempotency claim, one transaction); the provider is called and its answer rendered ({@link ResultRendering});
- * then the hold is settled ({@link HoldSettler}: capture with the usage record and the stored response, one
- * transaction) or, on any failure, released (with the failure's usage record and the idempotency claim's removal
- * or {@code outcome_unknown} mark, one transaction).
+ * record; the mode is resolved (SPEC 7.1) ({@link PayerResolver}); the key is claimed and, in credits mode, the price
+ * quoted and held, in one transaction ({@link CallClaim}); the provider is called ({@link ProviderCall}) and its
+ * answer rendered ({@link ResultRendering}); then the hold is settled ({@link HoldSettler}: capture with the usage
+ * record and the stored response, one transaction) or, on any failure, released (with the failure's usage record
+ * and the idempotency claim's removal or {@code outcome_unknown} mark, one transaction).
  *
  * <p>Charging: credits mode charges min(price of the reported usage, hold). Output is capped in the forwarded
  * request so the output part cannot exceed the hold; only an input-token estimate below the real count can make
@@ -93,16 +88,13 @@ public final class ExecutionService implements ToolExecutor {
     private final FederatedCall federated;
     private final KeyVault vault;
     private final CreditLedger ledger;
-    private final IdempotencyStore idempotency;
-    private final UsageStore usage;
-    private final AtomicWriter writer;
     private final Upstream upstream;
     private final InputValidator validator;
     private final Clock clock;
-    private final Settings settings;
-    // The stages, in the order a call goes through them.
+    // The stages, in the order a call goes through them: who pays, claim (+ hold), call, settle or release.
     private final PayerResolver payers;
     private final IdempotencyClaims claims;
+    private final CallClaim claimStage;
     private final ProviderCall providerCall;
     private final HoldSettler settler;
     private final Receipts receipts;
@@ -126,15 +118,12 @@ public final class ExecutionService implements ToolExecutor {
         this.federated = federated;
         this.vault = vault;
         this.ledger = ledger;
-        this.idempotency = idempotency;
-        this.usage = usage;
-        this.writer = writer;
         this.upstream = upstream;
         this.validator = new InputValidator();
         this.clock = clock;
-        this.settings = settings;
         this.payers = new PayerResolver(vault, agents);
         this.claims = new IdempotencyClaims(idempotency, clock, settings);
+        this.claimStage = new CallClaim(ledger, idempotency, claims, settings.holdTtl());
         this.providerCall = new ProviderCall(vault, upstream, federated);
         this.receipts = new Receipts(usage);
         this.settler = new HoldSettler(ledger, idempotency, usage, writer, claims, receipts);
@@ -245,10 +234,11 @@ public final class ExecutionService implements ToolExecutor {
     // ------------------------------------------------------------------------------------------------------------
 
     private ExecutionOutcome runWithoutHold(CallAttempt a, ObjectNode input, String fingerprint) {
-        IdempotencyStore.Claim claim = claims.claimFor(a, fingerprint);
-        if (claim != null && !idempotency.claim(claim) && !claims.ownClaim(a)) {
-            return claims.afterLostClaim(a, fingerprint);
+        CallClaim.Taken taken = claimStage.claim(a, fingerprint);
+        if (taken.lostTo() != null) {
+            return taken.lostTo();
         }
+        boolean claimed = taken.claim() != null;
         boolean done = false;
         RuntimeException failure = null;
         try {
@@ -258,33 +248,15 @@ public final class ExecutionService implements ToolExecutor {
             Balance atEntry = a.acting.balanceAtEntry();
             long available = atEntry != null ? atEntry.available() : ledger.balance(a.accountId()).available();
             ObjectNode body = Receipts.successBody(a, called.result(), 0, available, used);
-            UsageRecord record = Receipts.okRecord(a, used, 0, 0);
-            if (claim != null) {
-                StoredResponses.Encoded stored = StoredResponses.encode(body);
-                try {
-                    writer.commit(List.of(usage.recordWrite(record), idempotency.completeWrite(a.accountId(),
-                            a.idempotencyKey(), a.requestId, 200, stored.bytes(), stored.gzip())));
-                } catch (CompanionConditionFailed leaseLost) {
-                    LOG.warn("idempotency claim taken over before completion; response not stored",
-                            "account_id", a.accountId());
-                    usage.record(record);
-                }
-            } else {
-                usage.record(record);
-            }
-            a.recorded = true;
+            settler.settleWithoutHold(a, Receipts.okRecord(a, used, 0, 0), body, claimed);
             done = true;
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             failure = e;
             throw IdempotencyClaims.withRetryAdvice(a, e);
         } finally {
-            if (!done && claim != null) {
-                if (failure != null && IdempotencyClaims.keepsUnknownOutcome(a, failure)) {
-                    claims.markUnknownQuietly(a);
-                } else {
-                    claims.abandonQuietly(a);
-                }
+            if (!done && claimed) {
+                settler.releaseClaim(a, failure);
             }
         }
     }
@@ -302,21 +274,12 @@ public final class ExecutionService implements ToolExecutor {
         if (quote.holdMicros() == 0) {
             return runWithoutHold(a, fullCap, fingerprint);
         }
-        IdempotencyStore.Claim claim = claims.claimFor(a, fingerprint);
-        Hold hold;
-        try {
-            hold = ledger.reserveUpTo(a.accountId(), quote.minimumHoldMicros(), quote.holdMicros(), a.requestId,
-                    settings.holdTtl(), claim == null ? List.of() : List.of(idempotency.claimWrite(claim)),
-                    a.acting.balanceAtEntry());
-        } catch (CompanionConditionFailed claimLost) {
-            return claims.afterLostClaim(a, fingerprint);
-        } catch (LedgerUnavailableException e) {
-            if (claim != null && e.mayHaveApplied()) {
-                claims.abandonQuietly(a);
-            }
-            throw e;
+        CallClaim.Taken taken = claimStage.claimAndHold(a, quote, fingerprint);
+        if (taken.lostTo() != null) {
+            return taken.lostTo();
         }
-        a.holdId = hold.holdId();
+        Hold hold = taken.hold();
+        boolean claimed = taken.claim() != null;
         boolean open = true;
         try {
             // A balance below the full hold lowers the output cap to what the hold covers (never the caller's limit up).
@@ -346,12 +309,12 @@ public final class ExecutionService implements ToolExecutor {
                     a.chargedMicros = chargedMicros; // the last body rendered is the answer: what was charged
                     return Receipts.successBody(a, called.result(), chargedMicros, availableAfter, used);
                 }
-            }, claim == null ? null : new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId));
+            }, claimed ? new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId) : null);
             a.recorded = true;
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {
             if (open) {
-                settler.release(a, hold, claim != null, e);
+                settler.release(a, hold, claimed, e);
                 open = false;
             } else {
                 a.recorded = true;
@@ -363,10 +326,6 @@ public final class ExecutionService implements ToolExecutor {
             }
         }
     }
-
-
-
-
 
     // ------------------------------------------------------------------------------------------------------------
     // The customer's own server (Ollama): what it has installed

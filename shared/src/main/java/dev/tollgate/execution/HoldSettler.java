@@ -144,6 +144,33 @@ final class HoldSettler {
         return body;
     }
 
+    /**
+     * A call that held nothing (BYOK, free): its usage record and, with an Idempotency-Key, its stored response, in one
+     * write. A claim taken over meanwhile (the call outlived its lease) leaves the response unstored.
+     */
+    void settleWithoutHold(CallAttempt a, UsageRecord record, ObjectNode body, boolean claimed) {
+        if (!claimed) {
+            usage.record(record);
+        } else {
+            try {
+                writer.commit(withStored(record, new Claimed(a.accountId(), a.idempotencyKey(), a.requestId), body));
+            } catch (CompanionConditionFailed leaseLost) {
+                LOG.warn("idempotency claim taken over before completion; response not stored", "account_id",
+                        a.accountId());
+                usage.record(record);
+            }
+        }
+        a.recorded = true;
+    }
+
+    /**
+     * A call that held nothing failed ({@code failure} null for an {@link Error}): its idempotency claim is removed,
+     * or kept as {@code outcome_unknown} when the provider may have acted.
+     */
+    void releaseClaim(CallAttempt a, RuntimeException failure) {
+        claims.closeClaimQuietly(a, failure != null && IdempotencyClaims.keepsUnknownOutcome(a, failure));
+    }
+
     private List<AtomicWrite> withStored(UsageRecord record, Claimed claimed, ObjectNode body) {
         List<AtomicWrite> with = new ArrayList<>(2);
         with.add(usage.recordWrite(record));

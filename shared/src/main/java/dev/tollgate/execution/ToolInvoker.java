@@ -51,6 +51,11 @@ public final class ToolInvoker {
         return ACCOUNT_TOOL.equals(toolName) || directory.parse(toolName).isPresent();
     }
 
+    /** The provider {@code toolName} calls (null for the built-in tool or an unknown name). */
+    public String providerOf(String toolName) {
+        return directory.providerOf(toolName);
+    }
+
     /** True when {@code toolName} belongs to a federated MCP server, whose results are MCP tool results themselves. */
     public boolean isFederated(String toolName) {
         return directory.parse(toolName).flatMap(name -> directory.provider(name.tool()))

@@ -58,6 +58,18 @@ public final class McpDispatcher {
     }
 
     /** Answers one POST body with no deadline (tests, priming). */
+    /**
+     * The provider a POST body will call: that of a single {@code tools/call} (null for anything else, a batch
+     * included), so that authentication reads the account's key pointers for it in the same round trip.
+     */
+    public String providerCalledBy(JsonNode body) {
+        if (body == null || !"tools/call".equals(body.path("method").asText())) {
+            return null;
+        }
+        JsonNode name = body.path("params").path("name");
+        return name.isTextual() ? tools.providerOf(name.textValue()) : null;
+    }
+
     public McpReply handle(Acting acting, String versionHeader, String body, String requestId) {
         return handle(acting, versionHeader, body, requestId, () -> Long.MAX_VALUE);
     }

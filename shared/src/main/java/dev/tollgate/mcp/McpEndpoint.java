@@ -12,7 +12,7 @@ import dev.tollgate.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * {@code /mcp} over HTTP (MCP Streamable HTTP transport, stateless, JSON responses only). Transport rules come
@@ -31,13 +31,14 @@ public final class McpEndpoint {
     static final int TRANSPORT_ERROR = ErrorResponses.JSON_RPC_TRANSPORT_ERROR;
 
     private final McpSettings settings;
-    private final Function<ApiRequest, Acting> gate;
+    private final BiFunction<ApiRequest, String, Acting> gate;
     private final McpDispatcher dispatcher;
 
     /**
-     * @param gate authenticates the bearer token and resolves the acting account (CustomerGate::enter)
+     * @param gate authenticates the bearer token and resolves the acting account, reading the key pointers of the
+     *             provider it is given in the same round trip (CustomerGate::enter)
      */
-    public McpEndpoint(McpSettings settings, Function<ApiRequest, Acting> gate, McpDispatcher dispatcher) {
+    public McpEndpoint(McpSettings settings, BiFunction<ApiRequest, String, Acting> gate, McpDispatcher dispatcher) {
         this.settings = settings;
         this.gate = gate;
         this.dispatcher = dispatcher;
@@ -47,7 +48,8 @@ public final class McpEndpoint {
     public ApiResponse post(ApiRequest request) {
         try {
             checkOrigin(request);
-            Acting acting = gate.apply(request);
+            Acting acting = gate.apply(request,
+                    dispatcher.providerCalledBy(request.jsonObjectIfAny().orElse(null)));
             checkAccept(request);
             checkContentType(request);
             McpReply reply = dispatcher.handle(acting, request.header(McpProtocol.VERSION_HEADER).orElse(null),

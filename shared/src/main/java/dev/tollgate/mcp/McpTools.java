@@ -132,6 +132,11 @@ public final class McpTools {
         return McpJson.tree(result);
     }
 
+    /** The provider a {@code tools/call} of {@code name} calls (null for the built-in tool or an unknown name). */
+    String providerOf(String name) {
+        return directory.providerOf(name);
+    }
+
     /** The catalog operation a {@code tools/call} of {@code name} calls upstream; empty for the built-in or no tool. */
     Optional<Operation> upstreamOperation(String name) {
         if (name == null || ACCOUNT_TOOL.equals(name)) {

@@ -70,6 +70,15 @@ public final class ChatModels {
     /**
      * @throws TollgateException {@code model_not_found} for an unknown provider prefix or an unknown bare model id
      */
+    /** The provider a model id names, or null when it names none: a hint, never an error. */
+    public String providerOf(String id) {
+        try {
+            return resolve(id).chat().provider();
+        } catch (TollgateException unknown) {
+            return null;
+        }
+    }
+
     public Target resolve(String id) {
         int slash = id.indexOf('/');
         if (slash > 0) {

@@ -28,6 +28,13 @@ final class OpenAiDialect implements ChatDialect {
         if (!out.hasNonNull("id")) {
             out.put("id", ids.id());
         }
+        // OpenAI-compatible servers may leave these out; OpenAI's clients require them.
+        if (!out.path("created").isIntegralNumber()) {
+            out.put("created", ids.created());
+        }
+        if (!out.path("object").isTextual()) {
+            out.put("object", "chat.completion");
+        }
         return out;
     }
 

@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The OpenAI-compatible door (SPEC 14.2): {@code GET /v1/models} and {@code POST /v1/chat/completions} for every chat
@@ -40,11 +40,11 @@ public final class OpenAiEndpoint {
     public static final String CREDITS_REMAINING = "x-tollgate-credits-remaining";
 
     private final ToolExecutor executor;
-    private final Function<ApiRequest, Acting> gate;
+    private final BiFunction<ApiRequest, String, Acting> gate;
     private final ChatModels models;
     private final Clock clock;
 
-    public OpenAiEndpoint(ToolExecutor executor, Function<ApiRequest, Acting> gate, ChatModels models, Clock clock) {
+    public OpenAiEndpoint(ToolExecutor executor, BiFunction<ApiRequest, String, Acting> gate, ChatModels models, Clock clock) {
         this.executor = executor;
         this.gate = gate;
         this.models = models;
@@ -57,7 +57,7 @@ public final class OpenAiEndpoint {
      * Ollama server.
      */
     public ApiResponse models(ApiRequest r) {
-        Acting acting = gate.apply(r);
+        Acting acting = gate.apply(r, null);
         Map<String, String> modes = new LinkedHashMap<>();
         String cursor = null;
         do {
@@ -98,7 +98,9 @@ public final class OpenAiEndpoint {
 
     /** A chat completion, whole or (with {@code stream: true}) as Server-Sent Events. */
     public void chat(ApiRequest r, ResponseStream out) throws IOException {
-        Acting acting = gate.apply(r);
+        // The model names the provider: its key pointers come with the API key, in one read.
+        Acting acting = gate.apply(r, r.jsonObjectIfAny().map(body -> body.get("model")).filter(JsonNode::isTextual)
+                .map(model -> models.providerOf(model.textValue())).orElse(null));
         ChatRequest chat = ChatRequest.parse(r.jsonBody(), models);
         ChatDialect dialect = ChatDialect.of(chat.target().chat().dialect());
         Completions.Ids ids = new Completions.Ids("chatcmpl-" + r.requestId(), clock.instant().getEpochSecond(),

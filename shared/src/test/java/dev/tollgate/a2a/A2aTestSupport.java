@@ -48,7 +48,7 @@ final class A2aTestSupport {
                 new Account(accountId, Account.Type.PERSONAL, Plan.PRO, Account.Status.ACTIVE, "Test", Instant.EPOCH));
     }
 
-    private static Acting gate(ApiRequest request) {
+    private static Acting gate(ApiRequest request, String provider) {
         String authorization = request.header("authorization").orElse("");
         if (authorization.equals("Bearer " + TOKEN)) {
             return ACTING;

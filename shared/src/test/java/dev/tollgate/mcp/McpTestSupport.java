@@ -49,7 +49,7 @@ final class McpTestSupport {
         this(50, Set.of("https://app.example.com"));
     }
 
-    private static Acting gate(ApiRequest request) {
+    private static Acting gate(ApiRequest request, String provider) {
         if (!request.header("authorization").map(("Bearer " + TOKEN)::equals).orElse(false)) {
             throw TollgateException.unauthorized();
         }

@@ -98,7 +98,8 @@ class ChatDialectsTest {
         assertEquals(ErrorCode.MODEL_NOT_FOUND, assertThrows(TollgateException.class,
                 () -> MODELS.resolve("gpt-unknown")).code());
         assertEquals(ErrorCode.MODEL_NOT_FOUND, assertThrows(TollgateException.class,
-                () -> MODELS.resolve("openai/")).code());
+                () -> MODELS.resolve("openai/")).code());        assertEquals("anthropic", MODELS.providerOf("claude-sonnet-4"));
+        assertEquals(null, MODELS.providerOf("mistral/large"), "a hint, never an error");
     }
 
     // ---- hostile requests ---------------------------------------------------------------------------------------
@@ -168,6 +169,9 @@ class ChatDialectsTest {
                 + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[]}"), chat, IDS);
         assertEquals("x/model", completion.path("model").asText());
         assertEquals("chatcmpl-up", completion.path("id").asText());
+        JsonNode bare = new OpenAiDialect().completion(json("{\"choices\":[]}"), chat, IDS);
+        assertEquals(1700000000, bare.path("created").asLong(), "an OpenAI-compatible server may leave it out");
+        assertEquals("chat.completion", bare.path("object").asText());
     }
 
     @Test

@@ -14,35 +14,44 @@ import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.MotoServer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a function's {@code *LambdaJarIT} needs for a credits call through its jar alone: KMS (moto_server when
  * installed, else the local keyring), one provider's upstream as WireMock on loopback, and an account with credits
- * seeded through the test class path's own services. Start it in {@code @BeforeAll}, stub {@link #upstream()}, close
- * it in {@code @AfterAll}.
+ * seeded through the test class path's own services. A JUnit extension: register it as a static
+ * {@code @RegisterExtension} field; it starts before the class's tests, with its stubs, and stops after them.
  */
-public final class JarBackends implements AutoCloseable {
-    private final MotoServer moto;
-    private final WireMockServer upstream;
+public final class JarBackends implements BeforeAllCallback, AfterAllCallback {
+    private final Consumer<WireMockServer> stubs;
+    private MotoServer moto;
+    private WireMockServer upstream;
 
-    private JarBackends(MotoServer moto, WireMockServer upstream) {
-        this.moto = moto;
-        this.upstream = upstream;
+    private JarBackends(Consumer<WireMockServer> stubs) {
+        this.stubs = stubs;
     }
 
-    public static JarBackends start() {
-        WireMockServer upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        upstream.start();
-        return new JarBackends(MotoServer.available() ? MotoServer.start() : null, upstream);
+    /** Backends whose upstream answers as {@code stubs} set it up. */
+    public static JarBackends withUpstream(Consumer<WireMockServer> stubs) {
+        return new JarBackends(stubs);
     }
 
-    /** Started, with Tavily's search stubbed: an empty result for a request carrying {@code platformKey}. */
-    public static JarBackends startWithTavilySearch(String platformKey) {
-        JarBackends backends = start();
-        backends.upstream.stubFor(post(urlPathEqualTo("/search"))
+    /** Tavily's search stubbed: an empty result for a request carrying {@code platformKey}. */
+    public static JarBackends withTavilySearch(String platformKey) {
+        return withUpstream(upstream -> upstream.stubFor(post(urlPathEqualTo("/search"))
                 .withHeader("Authorization", equalTo("Bearer " + platformKey))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}")));
-        return backends;
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"results\":[]}"))));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        upstream = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        upstream.start();
+        stubs.accept(upstream);
+        moto = MotoServer.available() ? MotoServer.start() : null;
     }
 
     public WireMockServer upstream() {
@@ -64,7 +73,7 @@ public final class JarBackends implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         upstream.stop();
         if (moto != null) {
             moto.close();

@@ -13,6 +13,7 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -50,6 +53,7 @@ public final class LocalDynamo implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalDynamo.class.getName());
     private static final String LOOPBACK = "127.0.0.1";
     private static final int START_ATTEMPTS = 5;
+    private static final Duration JOBS_STOP_BOUND = Duration.ofSeconds(10);
 
     private final DynamoDBProxyServer server;
     private final int port;
@@ -264,10 +268,30 @@ public final class LocalDynamo implements AutoCloseable {
             Object primary = readField(AbstractLocalDynamoDBServerHandler.class, "primaryHandler", serverHandler);
             Map<?, ?> databases = (Map<?, ?>) readField(LocalDynamoDBRequestHandler.class, "dbRequestHandlers", primary);
             for (Object database : databases.values()) {
-                ((JobsRegister) readField(LocalDBClient.class, "jobs", database)).shutdownNow();
+                stopJobs((JobsRegister) readField(LocalDBClient.class, "jobs", database));
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "DynamoDB Local's background threads may outlive close(): " + e);
+        }
+    }
+
+    /**
+     * A job busy in SQLite when the interrupt lands can lose the flag there and go back to a long sleep, so the pool
+     * is interrupted again until it has ended (bounded: a library change must not hang a close).
+     */
+    private static void stopJobs(JobsRegister jobs) throws ReflectiveOperationException {
+        ExecutorService pool = (ExecutorService) readField(JobsRegister.class, "threadPool", jobs);
+        long deadline = System.nanoTime() + JOBS_STOP_BOUND.toNanos();
+        jobs.shutdownNow();
+        try {
+            while (!pool.awaitTermination(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!pool.isTerminated()) {
+            LOG.log(System.Logger.Level.WARNING, "DynamoDB Local's background jobs did not end within " + JOBS_STOP_BOUND);
         }
     }
 

@@ -13,8 +13,6 @@ import dev.tollgate.testing.LambdaJarChecks;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,21 +27,12 @@ class A2aLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static JarBackends backends;
-
-    @BeforeAll
-    static void start() {
-        backends = JarBackends.startWithTavilySearch(PLATFORM_KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        backends.close();
-    }
+    @RegisterExtension
+    static final JarBackends BACKENDS = JarBackends.withTavilySearch(PLATFORM_KEY);
 
     @Test
     void theJarAloneServesTheCardAndACreditsCall() throws Exception {
-        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = BACKENDS.seed(DYNAMO, "tavily", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
         var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
             Object handler = jar.handler("dev.tollgate.functions.a2a.A2aHandler", seeded.config().asMap());

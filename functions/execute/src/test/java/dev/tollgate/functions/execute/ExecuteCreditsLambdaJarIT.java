@@ -10,8 +10,6 @@ import dev.tollgate.testing.JarBackends;
 import dev.tollgate.testing.LambdaJarChecks;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,21 +24,12 @@ class ExecuteCreditsLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static JarBackends backends;
-
-    @BeforeAll
-    static void start() {
-        backends = JarBackends.startWithTavilySearch(PLATFORM_KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        backends.close();
-    }
+    @RegisterExtension
+    static final JarBackends BACKENDS = JarBackends.withTavilySearch(PLATFORM_KEY);
 
     @Test
     void theJarAloneRunsACreditsCall() throws Exception {
-        JarBackends.Seeded seeded = backends.seed(DYNAMO, "tavily", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = BACKENDS.seed(DYNAMO, "tavily", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
         var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
             Object handler = jar.handler("dev.tollgate.functions.execute.ExecuteHandler", seeded.config().asMap());

@@ -15,8 +15,6 @@ import dev.tollgate.testing.JarBackends;
 import dev.tollgate.testing.LambdaJarChecks;
 import dev.tollgate.testkit.DynamoExtension;
 import dev.tollgate.testkit.LambdaJar;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,26 +29,17 @@ class OpenAiLambdaJarIT {
     @RegisterExtension
     static final DynamoExtension DYNAMO = DynamoExtension.forRepoTemplate();
 
-    private static JarBackends backends;
-
-    @BeforeAll
-    static void start() {
-        backends = JarBackends.start();
-        backends.upstream().stubFor(post(urlPathEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(PLATFORM_KEY))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(
-                        "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4\","
-                                + "\"content\":[{\"type\":\"text\",\"text\":\"Hello.\"}],\"stop_reason\":\"end_turn\","
-                                + "\"usage\":{\"input_tokens\":12,\"output_tokens\":3}}")));
-    }
-
-    @AfterAll
-    static void stop() {
-        backends.close();
-    }
+    @RegisterExtension
+    static final JarBackends BACKENDS = JarBackends.withUpstream(upstream -> upstream.stubFor(
+            post(urlPathEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(PLATFORM_KEY))
+                    .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(
+                            "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4\","
+                                    + "\"content\":[{\"type\":\"text\",\"text\":\"Hello.\"}],\"stop_reason\":\"end_turn\","
+                                    + "\"usage\":{\"input_tokens\":12,\"output_tokens\":3}}"))));
 
     @Test
     void theJarAloneAnswersAChatCompletion() throws Exception {
-        JarBackends.Seeded seeded = backends.seed(DYNAMO, "anthropic", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
+        JarBackends.Seeded seeded = BACKENDS.seed(DYNAMO, "anthropic", PLATFORM_KEY, 10 * Credits.MICROS_PER_CREDIT);
         var customer = seeded.customer();
         try (LambdaJar jar = LambdaJar.ofThisModule()) {
             Object handler = jar.handler("dev.tollgate.functions.openai.OpenAiHandler", seeded.config().asMap());
