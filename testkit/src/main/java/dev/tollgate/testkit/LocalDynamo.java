@@ -231,7 +231,10 @@ public final class LocalDynamo implements AutoCloseable {
         }
     }
 
-    /** Stops the server (unless {@linkplain #connect connected} to another process's) and closes {@link #client()}. Idempotent. */
+    /**
+     * Stops the server (unless {@linkplain #connect connected} to another process's) and closes {@link #client()}.
+     * Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
