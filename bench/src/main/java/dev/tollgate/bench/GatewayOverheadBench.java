@@ -33,6 +33,9 @@ public final class GatewayOverheadBench {
             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
             + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":80,\"total_tokens\":92}}").getBytes(StandardCharsets.UTF_8);
 
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private GatewayOverheadBench() {
     }
 
@@ -49,7 +52,12 @@ public final class GatewayOverheadBench {
                 out.write(STUB_RESPONSE);
             }
         });
-        stub.setExecutor(Executors.newFixedThreadPool(4));
+        // Daemon threads: a failed run must end (with its error) rather than hang on the stub's idle workers.
+        stub.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "bench-stub");
+            thread.setDaemon(true);
+            return thread;
+        }));
         stub.start();
         String stubUrl = "http://127.0.0.1:" + stub.getAddress().getPort();
 
@@ -65,8 +73,13 @@ public final class GatewayOverheadBench {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(RepoRoot.find())
-                .withEnvironment(env).withAwsInterceptor(meter))) {
+        // DynamoDB Local in its own JVM, as a user runs it; -Dtollgate.bench.dynamo=in-process for the earlier method.
+        boolean inProcess = "in-process".equals(System.getProperty("tollgate.bench.dynamo"));
+        LocalTollgate.Options options = LocalTollgate.Options.defaults(RepoRoot.find()).withEnvironment(env)
+                .withAwsInterceptor(meter);
+        try (DynamoLocalProcess dynamo = inProcess ? null : DynamoLocalProcess.start();
+             LocalTollgate tollgate = LocalTollgate.start(dynamo == null ? options
+                     : options.withExternalDynamo(dynamo.endpoint()))) {
             String base = tollgate.baseUrl().toString().replaceAll("/$", "");
             var accounts = tollgate.services().accountService();
             Account credits = accounts.create(Account.Type.PERSONAL, Plan.PRO, "credits", "bench");
@@ -101,12 +114,21 @@ public final class GatewayOverheadBench {
                 }
                 meter.reset();
                 long[] nanos = new long[requests];
+                long[] withoutAws = new long[requests];
+                long cpuBefore = PROCESS.getProcessCpuTime();
+                long peerCpuBefore = c.getKey().equals("portkey peer") ? peerCpuMillis() : -1;
                 for (int i = 0; i < requests; i++) {
+                    long awsBefore = meter.totalNanos();
                     long started = System.nanoTime();
                     send(http, c.getValue());
                     nanos[i] = System.nanoTime() - started;
+                    // Requests are sequential, so the meter's growth is this request's time inside AWS SDK calls.
+                    withoutAws[i] = nanos[i] - (meter.totalNanos() - awsBefore);
                 }
+                long cpuNanos = PROCESS.getProcessCpuTime() - cpuBefore;
+                long peerCpu = peerCpuBefore < 0 ? -1 : peerCpuMillis() - peerCpuBefore;
                 Arrays.sort(nanos);
+                Arrays.sort(withoutAws);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("case", c.getKey());
                 row.put("requests", requests);
@@ -114,6 +136,13 @@ public final class GatewayOverheadBench {
                 row.put("p99_ms", ms(nanos[(int) (requests * 0.99)]));
                 row.put("aws_calls_per_request", Math.round(100.0 * meter.totalCalls() / requests) / 100.0);
                 row.put("aws_ms_per_request", ms(meter.totalNanos() / requests));
+                row.put("p50_without_aws_ms", ms(withoutAws[requests / 2]));
+                // CPU of this JVM (client, stub and gateway, SDK included; DynamoDB Local too when in-process) per
+                // request: unlike latency it hardly moves with the machine's load.
+                row.put("bench_jvm_cpu_ms_per_request", round(cpuNanos / 1e6 / requests));
+                if (peerCpu >= 0) {
+                    row.put("peer_process_cpu_ms_per_request", round((double) peerCpu / requests));
+                }
                 row.put("aws_calls", perRequest(meter.snapshot(), requests));
                 rows.add(row);
                 System.out.println(row);
@@ -122,22 +151,61 @@ public final class GatewayOverheadBench {
             stub.stop(0);
         }
         double direct = (double) rows.get(0).get("p50_ms");
+        // This JVM's CPU for the client and the stub alone: the lower of the cases that run nothing else here (the
+        // direct call, the peer), since the first case measured still pays for some JIT compilation.
+        double clientAndStubCpu = rows.stream().filter(r -> r.get("case").equals("direct to stub")
+                        || r.get("case").equals("portkey peer"))
+                .mapToDouble(r -> (double) r.get("bench_jvm_cpu_ms_per_request")).min().orElse(0);
         for (Map<String, Object> row : rows.subList(1, rows.size())) {
             double overhead = (double) row.get("p50_ms") - direct;
             row.put("overhead_p50_ms", round(overhead));
             row.put("overhead_without_aws_ms", round(overhead - (double) row.get("aws_ms_per_request")));
+            // The same figure from each request's own AWS time: a slow DynamoDB Local call in the tail (which the
+            // mean carries into the figure above) no longer pulls it down.
+            row.put("own_overhead_p50_ms", round((double) row.get("p50_without_aws_ms") - direct));
+            if (!row.get("case").equals("portkey peer")) {
+                // The peer's own CPU is in its Node process, which this JVM does not see.
+                row.put("gateway_cpu_ms_per_request",
+                        round((double) row.get("bench_jvm_cpu_ms_per_request") - clientAndStubCpu));
+            }
         }
         rows.stream().filter(r -> r.get("case").equals("portkey peer")).findFirst().ifPresent(peerRow -> {
             double peerOverhead = (double) peerRow.get("overhead_p50_ms");
             for (Map<String, Object> row : rows.subList(1, rows.size())) {
                 if (peerOverhead > 0 && !row.equals(peerRow)) {
                     row.put("own_overhead_vs_peer", round((double) row.get("overhead_without_aws_ms") / peerOverhead));
+                    row.put("own_overhead_p50_vs_peer", round((double) row.get("own_overhead_p50_ms") / peerOverhead));
+                    row.put("overhead_vs_peer", round((double) row.get("overhead_p50_ms") / peerOverhead));
+                    Object peerCpu = peerRow.get("peer_process_cpu_ms_per_request");
+                    if (peerCpu != null && (double) peerCpu > 0) {
+                        row.put("gateway_cpu_vs_peer_cpu",
+                                round((double) row.get("gateway_cpu_ms_per_request") / (double) peerCpu));
+                    }
                 }
             }
         });
-        BenchReport.write("gateway-overhead", rows);
+        BenchReport.write("gateway-overhead", Map.of("dynamodb_local", inProcess ? "in-process" : "own process"), rows);
         rows.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /**
+     * CPU time of the peer's Node process (its pid from bench/run), from /proc: user plus system clock ticks, at
+     * Linux's 100 per second. -1 when unknown; then no peer CPU is reported.
+     */
+    private static long peerCpuMillis() {
+        String pid = System.getProperty("tollgate.bench.peer.pid");
+        if (pid == null) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            // Fields after the command name (which is in parentheses and may hold spaces): utime is the 14th field.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static HttpRequest executeRequest(String base, String token, String body) {

@@ -65,7 +65,7 @@ public final class LocalRunner {
         long started = System.nanoTime();
         LocalTollgate tollgate = LocalTollgate.start(LocalTollgate.Options.defaults(root)
                 .withPort(flags.port).withDataDir(flags.dataDir).withEnvironment(env).withHostedMcpServers(true)
-                .withRequestLog(flags.quiet ? line -> { } : out::println));
+                .withRequestLog(flags.quiet ? null : out::println));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("Stopping Tollgate ...");

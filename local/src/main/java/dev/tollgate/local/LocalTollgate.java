@@ -69,34 +69,51 @@ public final class LocalTollgate implements AutoCloseable {
      *                         {@code ./tollgate local}. An explicit {@code TOLLGATE_UPSTREAM_<ID>_URL} always applies.
      */
     public record Options(Path repoRoot, String host, int port, Path dataDir, Map<String, String> environment,
-                          Consumer<String> requestLog, ExecutionInterceptor awsInterceptor, boolean hostedMcpServers) {
+                          Consumer<String> requestLog, ExecutionInterceptor awsInterceptor, boolean hostedMcpServers,
+                          URI externalDynamo) {
         public static Options defaults(Path repoRoot) {
-            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), line -> { }, null, false);
+            return new Options(repoRoot, "127.0.0.1", 0, null, Map.of(), null, null, false, null);
+        }
+
+        /**
+         * Uses the DynamoDB Local already running at this loopback endpoint (another process) instead of starting one
+         * in this JVM; its tables are created if missing, and it keeps running after {@link #close()}.
+         */
+        public Options withExternalDynamo(URI endpoint) {
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, awsInterceptor, hostedMcpServers,
+                    endpoint);
         }
 
         public Options withPort(int newPort) {
-            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog, awsInterceptor, hostedMcpServers);
+            return new Options(repoRoot, host, newPort, dataDir, environment, requestLog, awsInterceptor,
+                    hostedMcpServers, externalDynamo);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(repoRoot, host, port, dir, environment, requestLog, awsInterceptor, hostedMcpServers);
+            return new Options(repoRoot, host, port, dir, environment, requestLog, awsInterceptor, hostedMcpServers,
+                    externalDynamo);
         }
 
         public Options withEnvironment(Map<String, String> env) {
-            return new Options(repoRoot, host, port, dataDir, env, requestLog, awsInterceptor, hostedMcpServers);
+            return new Options(repoRoot, host, port, dataDir, env, requestLog, awsInterceptor, hostedMcpServers,
+                    externalDynamo);
         }
 
+        /** One line per request the emulator relays; {@code null} (the default) for none. */
         public Options withRequestLog(Consumer<String> log) {
-            return new Options(repoRoot, host, port, dataDir, environment, log, awsInterceptor, hostedMcpServers);
+            return new Options(repoRoot, host, port, dataDir, environment, log, awsInterceptor, hostedMcpServers,
+                    externalDynamo);
         }
 
         /** Observes every AWS SDK call the handlers make (benchmarks count round trips with it). */
         public Options withAwsInterceptor(ExecutionInterceptor interceptor) {
-            return new Options(repoRoot, host, port, dataDir, environment, requestLog, interceptor, hostedMcpServers);
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, interceptor, hostedMcpServers,
+                    externalDynamo);
         }
 
         public Options withHostedMcpServers(boolean use) {
-            return new Options(repoRoot, host, port, dataDir, environment, requestLog, awsInterceptor, use);
+            return new Options(repoRoot, host, port, dataDir, environment, requestLog, awsInterceptor, use,
+                    externalDynamo);
         }
     }
 
@@ -117,7 +134,8 @@ public final class LocalTollgate implements AutoCloseable {
 
     public static LocalTollgate start(Options options) {
         SamTemplate template = SamTemplate.load(options.repoRoot().resolve("template.yaml"));
-        LocalDynamo dynamo = LocalDynamo.start(0, options.dataDir());
+        LocalDynamo dynamo = options.externalDynamo() != null ? LocalDynamo.connect(options.externalDynamo())
+                : LocalDynamo.start(0, options.dataDir());
         try {
             Map<String, String> tableNames = new HashMap<>();
             for (TableSpec table : template.tables()) {

@@ -182,8 +182,7 @@ public final class LocalApiGateway implements AutoCloseable {
         try (exchange) {
             if (options.staticSite() != null && options.staticSite().owns(rawPath)) {
                 status = options.staticSite().serve(exchange, method);
-                log(String.format(Locale.ROOT, "%s %s %d static %dms", method, rawPath, status,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                log("%s %s %d static %dms", method, rawPath, status, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 return;
             }
             byte[] body = readBody(exchange.getRequestBody(), options.maxBodyBytes());
@@ -207,8 +206,8 @@ public final class LocalApiGateway implements AutoCloseable {
                 BiConsumer<APIGatewayV2HTTPEvent, OutputStream> streaming = streamingInvokers.get(matched.functionId());
                 if (streaming != null) {
                     status = stream(exchange, method, rawPath, requestId, event, streaming, options.responseCheck());
-                    log(String.format(Locale.ROOT, "%s %s %d %s (streamed) %dms", method, rawPath, status, outcome,
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                    log("%s %s %d %s (streamed) %dms", method, rawPath, status, outcome,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                     return;
                 }
                 APIGatewayV2HTTPResponse response;
@@ -241,8 +240,7 @@ public final class LocalApiGateway implements AutoCloseable {
             status = -1;
             outcome = "failed: " + e;
         }
-        log(String.format(Locale.ROOT, "%s %s %d %s %dms", method, rawPath, status, outcome,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+        log("%s %s %d %s %dms", method, rawPath, status, outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** Invokes a streaming function and relays its response as it is written; returns the status sent. */
@@ -423,7 +421,8 @@ public final class LocalApiGateway implements AutoCloseable {
     /** The body, or {@code null} if it is larger than {@code max}. */
     private static byte[] readBody(InputStream in, int max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
+        // 8 KB as InputStream.transferTo reads: a 64 KB buffer was 17 % of all the bytes a warm execute allocated.
+        byte[] buffer = new byte[8 * 1024];
         int read;
         boolean tooLarge = false;
         while ((read = in.read(buffer)) != -1) {
@@ -611,9 +610,10 @@ public final class LocalApiGateway implements AutoCloseable {
         }
     }
 
-    private void log(String line) {
+    /** Formats the line only when someone reads it: without a request log that work is left out of every request. */
+    private void log(String format, Object... args) {
         if (options.requestLog() != null) {
-            options.requestLog().accept(line);
+            options.requestLog().accept(String.format(Locale.ROOT, format, args));
         }
     }
 

@@ -67,6 +67,19 @@ public final class LocalDynamo implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /**
+     * A DynamoDB Local that already runs in another process on this machine (one a benchmark started in its own JVM,
+     * as a user runs it): {@link #client()} and {@link #createTables} work as usual, {@link #close()} closes only the
+     * client and leaves the server to whoever started it.
+     */
+    public static LocalDynamo connect(URI loopbackEndpoint) {
+        if (!LOOPBACK.equals(loopbackEndpoint.getHost()) || loopbackEndpoint.getPort() <= 0) {
+            throw new IllegalArgumentException("DynamoDB Local must be at http://" + LOOPBACK + ":PORT, not "
+                    + loopbackEndpoint);
+        }
+        return new LocalDynamo(null, loopbackEndpoint.getPort(), null);
+    }
+
     /** In memory, on a free loopback port. */
     public static LocalDynamo start() {
         return start(0, null);
@@ -218,7 +231,10 @@ public final class LocalDynamo implements AutoCloseable {
         }
     }
 
-    /** Stops the server and closes {@link #client()}. Idempotent. */
+    /**
+     * Stops the server (unless {@linkplain #connect connected} to another process's) and closes {@link #client()}.
+     * Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -228,7 +244,9 @@ public final class LocalDynamo implements AutoCloseable {
         if (client != null) {
             client.close();
         }
-        stopQuietly(server);
+        if (server != null) {
+            stopQuietly(server);
+        }
     }
 
     private static void stopQuietly(DynamoDBProxyServer server) {
