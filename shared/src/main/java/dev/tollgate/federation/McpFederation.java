@@ -359,6 +359,11 @@ public final class McpFederation implements FederatedTools, FederatedCall, AutoC
                             + "; it may still have acted on the request. Nothing was charged")
                     : new TollgateException(ErrorCode.UPSTREAM_TIMEOUT, late + "; nothing was charged");
         }
+        if (unknownOutcome) {
+            // Not the server's answer: the exchange broke after it left (its exception's class is in the message).
+            LOG.warn("federated MCP server connection broke", "provider", provider.id(), "during",
+                    toolCalled ? "tools/call" : "session setup", "reason", e.getMessage());
+        }
         if (unknownOutcome && !toolCalled) {
             return new TollgateException(ErrorCode.UPSTREAM_ERROR, "The connection to " + provider.name()
                     + " broke while the session was set up, before the tool was called; nothing was charged");

@@ -222,7 +222,7 @@ class FederatedExecutionIT {
     void aJsonRpcErrorOfTheServerIsARejectedRequestAndChargesNothing() {
         Acting acting = h.account(Plan.PRO, 10 * CREDIT);
         TollgateException e = refused(acting, "free", "reject", "{\"text\":\"nope\"}");
-        assertEquals(ErrorCode.UPSTREAM_REJECTED_REQUEST, e.code());
+        assertEquals(ErrorCode.UPSTREAM_REJECTED_REQUEST, e.code(), e.getMessage());
         assertEquals("text is not acceptable: nope", e.details().get("provider_message"));
     }
 
