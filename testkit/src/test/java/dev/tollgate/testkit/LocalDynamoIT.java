@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,8 +129,11 @@ class LocalDynamoIT {
             // Interrupted threads end promptly; the bound only keeps a regression from hanging the build.
             thread.join(Duration.ofSeconds(20).toMillis());
         }
-        assertEquals(List.of(), started.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
-                "a thread left running keeps the JVM (a benchmark, the local runner) alive after close");
+        List<Thread> alive = started.stream().filter(Thread::isAlive).toList();
+        assertEquals(List.of(), alive.stream().map(Thread::getName).toList(),
+                () -> "a thread left running keeps the JVM (a benchmark, the local runner) alive after close; where "
+                        + "each one is: " + alive.stream().map(t -> t.getName() + " " + t.getState() + " at "
+                        + Arrays.toString(t.getStackTrace())).toList());
     }
 
     @Test
