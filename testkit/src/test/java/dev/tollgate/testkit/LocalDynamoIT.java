@@ -11,6 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,9 @@ class LocalDynamoIT {
         assertFalse(client.getItem(r -> r.tableName("local-LedgerTable").key(Map.of("id", s("entry_2")))).hasItem());
     }
 
+    /** {@code Executors.defaultThreadFactory()}'s worker names: {@code pool-<pool>-thread-<n>}. */
+    private static final Pattern POOL_WORKER = Pattern.compile("(pool-\\d+)-thread-\\d+");
+
     @Test
     void closeStopsEveryThreadItStarted() throws InterruptedException {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
@@ -123,8 +129,16 @@ class LocalDynamoIT {
             own.createTables(TEMPLATE, id -> "closing-" + id);
             own.client().putItem(r -> r.tableName("closing-LedgerTable").item(Map.of("id", s("x"))));
         }
+        // A pool that was running before this instance started (another instance's, e.g. the extension's shared one)
+        // may grow a worker meanwhile; it is not this instance's to stop. Its workers are named after it.
+        Set<String> poolsBefore = before.stream().map(t -> POOL_WORKER.matcher(t.getName()))
+                .filter(Matcher::matches).map(m -> m.group(1)).collect(Collectors.toSet());
         List<Thread> started = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !before.contains(t) && !t.isDaemon()).toList();
+                .filter(t -> !before.contains(t) && !t.isDaemon())
+                .filter(t -> {
+                    Matcher worker = POOL_WORKER.matcher(t.getName());
+                    return !worker.matches() || !poolsBefore.contains(worker.group(1));
+                }).toList();
         for (Thread thread : started) {
             // Interrupted threads end promptly; the bound only keeps a regression from hanging the build.
             thread.join(Duration.ofSeconds(20).toMillis());
