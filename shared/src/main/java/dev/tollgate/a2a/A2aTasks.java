@@ -153,20 +153,16 @@ public final class A2aTasks {
 
     /** The provider a {@code message/send}'s params will call, or null when they name none (yet). */
     String providerCalledBy(JsonNode params) {
-        JsonNode parts = params == null ? null : params.path("message").path("parts");
+        JsonNode parts = params == null ? null : params.path("message").get("parts");
         if (parts == null || !parts.isArray()) {
             return null;
         }
-        for (JsonNode part : parts) {
-            JsonNode data = part.path("data");
-            if ("data".equals(part.path("kind").asText()) && data.isObject()) {
-                JsonNode tool = data.get("tool");
-                JsonNode name = data.get("name");
-                return tool != null ? (tool.isTextual() ? tool.textValue() : null)
-                        : name != null && name.isTextual() ? invoker.providerOf(name.textValue()) : null;
-            }
+        try {
+            Call call = callIn(parts);
+            return call.tool() != null ? call.tool() : invoker.providerOf(call.name());
+        } catch (TollgateException noCall) {
+            return null; // the call itself says what is wrong with it, once its caller is known
         }
-        return null;
     }
 
     /** The call of the first data part that describes one; a message without one is a failed task saying how. */
