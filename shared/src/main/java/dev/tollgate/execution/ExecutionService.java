@@ -309,7 +309,7 @@ public final class ExecutionService implements ToolExecutor {
                     a.chargedMicros = chargedMicros; // the last body rendered is the answer: what was charged
                     return Receipts.successBody(a, called.result(), chargedMicros, availableAfter, used);
                 }
-            }, claimed ? new HoldSettler.Claimed(a.accountId(), a.idempotencyKey(), a.requestId) : null);
+            }, claimed ? HoldSettler.Claimed.by(a) : null);
             a.recorded = true;
             return new ExecutionOutcome(200, body, false);
         } catch (RuntimeException e) {

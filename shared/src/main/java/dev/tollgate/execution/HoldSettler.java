@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The settle-or-release stage: settles a hold once the provider has answered (SPEC 7.2 step 3), at the worst moments
@@ -49,6 +50,10 @@ final class HoldSettler {
 
     /** The idempotency record a settlement completes: the customer's key, held by this request. */
     record Claimed(String accountId, String key, String ownerRequestId) {
+        /** The claim {@code a} holds on its Idempotency-Key. */
+        static Claimed by(CallAttempt a) {
+            return new Claimed(a.accountId(), a.idempotencyKey(), a.requestId);
+        }
     }
 
     private final CreditLedger ledger;
@@ -75,10 +80,12 @@ final class HoldSettler {
      */
     ObjectNode settle(Hold hold, long charged, long price, Receipt receipt, Claimed claimed) {
         UsageRecord record = receipt.usage(charged, price - charged);
+        ObjectNode[] rendered = new ObjectNode[1];
         try {
+            // The body is rendered once: inside the capture when it is stored with it, else after it.
             Settlement s = ledger.capture(hold, charged, settlement -> withStored(record, claimed,
-                    receipt.body(charged, settlement.availableAfter())));
-            return receipt.body(charged, s.availableAfter());
+                    () -> rendered[0] = receipt.body(charged, settlement.availableAfter())));
+            return rendered[0] != null ? rendered[0] : receipt.body(charged, s.availableAfter());
         } catch (CompanionConditionFailed leaseLost) {
             LOG.warn("idempotency claim taken over before capture; response not stored", "account_id", hold.accountId());
             return settle(hold, charged, price, receipt, null);
@@ -135,7 +142,7 @@ final class HoldSettler {
         ObjectNode body = receipt.body(0, ledger.balance(hold.accountId()).available());
         UsageRecord free = receipt.usage(0, price);
         try {
-            writer.commit(withStored(free, claimed, body));
+            writer.commit(withStored(free, claimed, () -> body));
         } catch (CompanionConditionFailed leaseLost) {
             usage.record(free);
         } catch (RuntimeException e) {
@@ -153,7 +160,7 @@ final class HoldSettler {
             usage.record(record);
         } else {
             try {
-                writer.commit(withStored(record, new Claimed(a.accountId(), a.idempotencyKey(), a.requestId), body));
+                writer.commit(withStored(record, Claimed.by(a), () -> body));
             } catch (CompanionConditionFailed leaseLost) {
                 LOG.warn("idempotency claim taken over before completion; response not stored", "account_id",
                         a.accountId());
@@ -171,11 +178,11 @@ final class HoldSettler {
         claims.closeClaimQuietly(a, failure != null && IdempotencyClaims.keepsUnknownOutcome(a, failure));
     }
 
-    private List<AtomicWrite> withStored(UsageRecord record, Claimed claimed, ObjectNode body) {
+    private List<AtomicWrite> withStored(UsageRecord record, Claimed claimed, Supplier<ObjectNode> body) {
         List<AtomicWrite> with = new ArrayList<>(2);
         with.add(usage.recordWrite(record));
         if (claimed != null) {
-            StoredResponses.Encoded stored = StoredResponses.encode(body);
+            StoredResponses.Encoded stored = StoredResponses.encode(body.get());
             with.add(idempotency.completeWrite(claimed.accountId(), claimed.key(), claimed.ownerRequestId(), 200,
                     stored.bytes(), stored.gzip()));
         }
